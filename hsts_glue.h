@@ -1,0 +1,85 @@
+/*
+ * mod_hsts: what the httpd glue files share (mod_hsts.c, hsts_hosts.c).
+ * Unlike mod_hsts.h, this header needs httpd's.
+ */
+#ifndef HSTS_GLUE_H
+#define HSTS_GLUE_H
+
+#include "httpd.h"
+#include "http_config.h"
+
+#include "mod_hsts.h"
+
+#define HSTS_UNSET (-1)
+
+enum {
+    HSTS_REDIRECT_OFF = 0,
+    HSTS_REDIRECT_PERMANENT,
+    HSTS_REDIRECT_TEMPORARY
+};
+
+enum {
+    HSTS_LINT_OFF = 0,
+    HSTS_LINT_ON,
+    HSTS_LINT_STRICT
+};
+
+/* Which port serves a host name over TLS (hsts_hosts.c). */
+typedef struct hsts_tls_ports_t hsts_tls_ports_t;
+
+typedef struct {
+    /* As configured; HSTS_UNSET (or NULL, or 0) where not set. */
+    int enabled;                     /* HSTS, or implied by HSTSPolicy */
+    const char *enabled_where;       /* file:line, only in the host that set it */
+    int max_age_set;
+    apr_uint64_t max_age;
+    int include_subdomains;
+    int preload;
+    int policy_set;                  /* HSTSPolicy given (here or inherited) */
+    const char *policy_value;        /* as written, for the lint */
+    const char *policy_where;
+    int redirect;                    /* HSTS_REDIRECT_* */
+    const char *redirect_where;      /* file:line, only in the host that set it */
+    apr_port_t redirect_port;        /* HSTSRedirectPort, 0 = derive */
+    apr_array_header_t *excludes;    /* normalised prefixes; NULL = not set */
+    int excludes_no_default;         /* "none" given */
+    apr_array_header_t *trusted_proxies; /* hsts_cidr_t; NULL = none */
+    apr_array_header_t *lint_ignore; /* const char *codes */
+    int lint;                        /* HSTS_LINT_*, server config only */
+
+    /* Derived once at startup (post_config): requests only read these. */
+    const char *header_value;        /* NULL when HSTS is off */
+    int redirect_mode;               /* HSTS_REDIRECT_* */
+    int engaged;                     /* HSTS or HSTSRedirect on */
+    apr_array_header_t *redirect_excludes; /* default + configured */
+    const hsts_tls_ports_t *tls_ports;
+    const char *canonical_host;      /* ServerName, lower case */
+    apr_port_t own_tls_port;         /* TLS port of this host's ServerName */
+    int active_anywhere;             /* main server: any host engaged */
+} hsts_server_conf;
+
+extern module AP_MODULE_DECLARE_DATA hsts_module;
+
+/* The policy a host's settings describe (defaults filled in). */
+void hsts_conf_policy(const hsts_server_conf *conf, hsts_policy_t *policy);
+
+/* hsts_hosts.c */
+
+/*
+ * Whether a server is a TLS virtual host (SSLEngine on, in its
+ * <VirtualHost> or inherited from the server config), as read from the
+ * configuration tree.
+ */
+const hsts_tls_ports_t *hsts_tls_ports_build(apr_pool_t *p, apr_pool_t *ptemp,
+                                             server_rec *main_server);
+
+/* The port of the TLS host that serves host, else 443. */
+apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host);
+
+/* The startup lint's hooks. */
+int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *main_server);
+int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
+                          server_rec *main_server);
+
+#endif /* HSTS_GLUE_H */

@@ -1,0 +1,179 @@
+package HSTS::Httpd;
+# httpd instances of a test's own: `httpd -t` on a configuration, and
+# servers started in the foreground with their error log on a pipe, so a
+# test knows the server is ready when httpd says so (no sleeping), and
+# reads every line it logs.
+use strict;
+use warnings FATAL => 'all';
+
+use File::Spec::Functions qw(catfile rel2abs);
+use File::Temp qw(tempdir);
+use FindBin ();
+use IO::Handle ();
+use IO::Select ();
+use IO::Socket::IP ();
+use POSIX qw(WNOHANG);
+use Apache::Test ();
+
+my $vars = Apache::Test::basic_config()->{vars};
+
+sub top_dir   { return $vars->{top_dir} }
+sub httpd     { return $vars->{httpd} }
+sub libexec   { return $vars->{libexecdir} }
+sub module_so { return catfile(top_dir(), '.libs', 'mod_hsts.so') }
+sub mpm       { return $ENV{HSTS_TEST_MPM} || 'event' }
+
+# A free loopback port (bound and released: good enough on a test machine).
+sub free_port {
+    my $s = IO::Socket::IP->new(LocalHost => '127.0.0.1', LocalPort => 0,
+                                Proto => 'tcp', Listen => 1)
+        or die "no free port: $@";
+    my $port = $s->sockport;
+    close $s;
+    return $port;
+}
+
+# The modules every test configuration loads; extra ones by name.
+sub load_modules {
+    my (@extra) = @_;
+    my $dir = libexec();
+    my $mpm = mpm();
+    my $out = qq{LoadModule mpm_${mpm}_module "$dir/mod_mpm_$mpm.so"\n};
+    for my $m ('authz_core', 'socache_shmcb', 'ssl', 'headers', @extra) {
+        $out .= qq{LoadModule ${m}_module "$dir/mod_$m.so"\n};
+    }
+    $out .= sprintf qq{LoadModule hsts_module "%s"\n}, module_so();
+    return $out;
+}
+
+# A directory of its own for one test configuration.
+sub new_dir {
+    return tempdir('hsts-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+}
+
+# The common head of a test configuration in $dir.
+sub base_config {
+    my ($dir, %opt) = @_;
+    my $listen = $opt{listen} // [free_port()];
+    return load_modules(@{ $opt{modules} // [] })
+        . qq{ServerRoot "$dir"\n}
+        . qq{DefaultRunTimeDir "$dir"\n}
+        . qq{PidFile "$dir/httpd.pid"\n}
+        . qq{ErrorLog "$dir/error_log"\n}
+        . qq{LogLevel } . ($opt{loglevel} // 'warn') . qq{\n}
+        . qq{ServerName localhost\n}
+        . qq{DocumentRoot "} . catfile(top_dir(), 't', 'htdocs') . qq{"\n}
+        . join('', map { "Listen 127.0.0.1:$_\n" } @$listen)
+        . ($opt{mutex} // qq{Mutex file:$dir default\n});
+}
+
+sub write_file {
+    my ($path, $text) = @_;
+    open my $fh, '>', $path or die "$path: $!";
+    print $fh $text;
+    close $fh or die "$path: $!";
+}
+
+# Runs `httpd -t` on base config + $conf (or, with raw => 1, on $conf
+# alone). Returns (exit status, output, config file name).
+sub config_test {
+    my ($conf, %opt) = @_;
+    my $dir = $opt{dir} // new_dir();
+    my $file = catfile($dir, 'httpd.conf');
+    write_file($file, ($opt{raw} ? '' : base_config($dir, %opt)) . $conf);
+    my @cmd = (httpd(), '-t', '-d', $dir, '-f', $file,
+               map { ('-D', $_) } @{ $opt{defines} // [] });
+    my $out = qx{@{[ join ' ', map { quotemeta } @cmd ]} 2>&1};
+    return ($? >> 8, $out, $file);
+}
+
+# The line number of the first line of $file that contains $text.
+sub line_of {
+    my ($file, $text) = @_;
+    open my $fh, '<', $file or die "$file: $!";
+    while (my $l = <$fh>) {
+        return $. if index($l, $text) >= 0;
+    }
+    die "'$text' is not in $file";
+}
+
+# ------------------------------------------------------------------
+# Foreground servers.
+
+# start(conf => text, ...base_config options) starts httpd -D FOREGROUND
+# with its error log on a pipe and returns once httpd has logged that it
+# is ready ("resuming normal operations"), or dies with what it logged.
+sub start {
+    my ($class, %opt) = @_;
+    my $dir = $opt{dir} // new_dir();
+    my $file = catfile($dir, 'httpd.conf');
+    my $listen = $opt{listen} // [free_port()];
+    my $base = base_config($dir, %opt, listen => $listen,
+                           loglevel => $opt{loglevel} // 'notice');
+    # the error log goes to httpd's stderr, which is our pipe
+    $base =~ s{^ErrorLog .*$}{ErrorLog /dev/stderr}m;
+    write_file($file, $base . $opt{conf});
+
+    pipe(my $r, my $w) or die "pipe: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        close $r;
+        open STDERR, '>&', $w or die;
+        open STDOUT, '>&', $w or die;
+        open STDIN, '<', '/dev/null' or die;
+        exec httpd(), '-D', 'FOREGROUND', '-d', $dir, '-f', $file,
+             map { ('-D', $_) } @{ $opt{defines} // [] };
+        die "exec: $!";
+    }
+    close $w;
+    my $self = bless { pid => $pid, dir => $dir, file => $file, log => $r,
+                       lines => [], ports => $listen, generation => 0 },
+                       $class;
+    $self->wait_for(qr/resuming normal operations/)
+        or die "httpd did not start:\n" . join('', @{ $self->{lines} });
+    return $self;
+}
+
+sub port  { return $_[0]{ports}[ $_[1] // 0 ] }
+sub lines { return @{ $_[0]{lines} } }
+
+# Reads the error log until a line matches; false if httpd exits first.
+# Waits at most $timeout seconds (default 60) for httpd to say anything.
+sub wait_for {
+    my ($self, $re, $timeout) = @_;
+    my $sel = IO::Select->new($self->{log});
+    for (;;) {
+        $sel->can_read($timeout // 60) or return 0;
+        my $line = readline $self->{log};
+        return 0 unless defined $line;
+        push @{ $self->{lines} }, $line;
+        return 1 if $line =~ $re;
+    }
+}
+
+# Sends a signal and waits for httpd's own word that it acted on it.
+sub graceful {
+    my ($self) = @_;
+    kill 'USR1', $self->{pid};
+    $self->wait_for(qr/resuming normal operations/)
+        or die "httpd did not come back from a graceful restart:\n"
+               . join('', @{ $self->{lines} });
+}
+
+sub stop {
+    my ($self) = @_;
+    return unless $self->{pid};
+    kill 'TERM', $self->{pid};
+    1 while defined readline $self->{log};
+    waitpid $self->{pid}, 0;
+    delete $self->{pid};
+    return join '', @{ $self->{lines} };
+}
+
+sub DESTROY {
+    my ($self) = @_;
+    local ($?, $!, $@);
+    $self->stop if $self->{pid};
+}
+
+1;

@@ -1,0 +1,50 @@
+/*
+ * A minimal TAP producer for the unit tests of mod_hsts's pure parts.
+ * Each test program prints "ok N - name" lines and a plan, and exits
+ * non-zero when any test failed.
+ */
+#ifndef HSTS_TAP_H
+#define HSTS_TAP_H
+
+#include <stdio.h>
+#include <string.h>
+
+static int tap_run, tap_failed;
+
+static int tap_ok(int pass, const char *name, const char *file, int line)
+{
+    tap_run++;
+    printf("%sok %d - %s\n", pass ? "" : "not ", tap_run, name);
+    if (!pass) {
+        tap_failed++;
+        printf("#   Failed test at %s line %d\n", file, line);
+    }
+    return pass;
+}
+
+#define ok(cond, name) tap_ok((cond) != 0, (name), __FILE__, __LINE__)
+
+#define is_str(got, want, name) do {                                      \
+        const char *g_ = (got), *w_ = (want);                             \
+        if (!tap_ok(g_ && w_ ? !strcmp(g_, w_) : g_ == w_, (name),        \
+                    __FILE__, __LINE__)) {                                \
+            printf("#   got:      '%s'\n#   expected: '%s'\n",            \
+                   g_ ? g_ : "(null)", w_ ? w_ : "(null)");               \
+        }                                                                 \
+    } while (0)
+
+#define is_num(got, want, name) do {                                      \
+        unsigned long long g_ = (unsigned long long)(got);                \
+        unsigned long long w_ = (unsigned long long)(want);               \
+        if (!tap_ok(g_ == w_, (name), __FILE__, __LINE__)) {              \
+            printf("#   got:      %llu\n#   expected: %llu\n", g_, w_);   \
+        }                                                                 \
+    } while (0)
+
+static int tap_done(void)
+{
+    printf("1..%d\n", tap_run);
+    return tap_failed ? 1 : 0;
+}
+
+#endif /* HSTS_TAP_H */

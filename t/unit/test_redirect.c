@@ -1,0 +1,707 @@
+/*
+ * Unit tests of the pure parts of mod_hsts's redirect: host matching,
+ * request-target path/query extraction, Location building, redirect
+ * exclusions, trusted-proxy blocks and X-Forwarded-Proto.
+ */
+#include "mod_hsts.h"
+#include "tap.h"
+
+#include <apr_general.h>
+#include <apr_strings.h>
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+
+static apr_pool_t *pool;
+
+/* ------------------------------------------------------------------ */
+/* hsts_host_match                                                      */
+
+static void host_yes(const char *pattern, const char *host)
+{
+    ok(hsts_host_match(pattern, host),
+       apr_psprintf(pool, "'%s' matches '%s'", pattern, host));
+}
+
+static void host_no(const char *pattern, const char *host)
+{
+    ok(!hsts_host_match(pattern, host),
+       apr_psprintf(pool, "'%s' does not match '%s'", pattern, host));
+}
+
+static void test_host_match(void)
+{
+    char *host;
+    clock_t start;
+    double secs;
+    apr_size_t n = 200000;
+
+    /* exact and case-insensitive */
+    host_yes("example.com", "example.com");
+    host_yes("Example.COM", "example.com");
+    host_yes("example.com", "EXAMPLE.com");
+    host_no("example.com", "example.org");
+    host_no("example.com", "example.co");
+    host_no("example.co", "example.com");
+    host_no("example.com", "www.example.com");
+    host_no("www.example.com", "example.com");
+
+    /* '*' leading, middle, trailing */
+    host_yes("*.example.com", "www.example.com");
+    host_yes("*.example.com", "a.b.example.com");
+    host_yes("*.EXAMPLE.com", "WWW.example.COM");
+    host_no("*.example.com", "example.com");
+    host_no("*.example.com", "www.example.org");
+    host_no("*.example.com", "wwwexample.com");
+    host_yes("www.*.com", "www.example.com");
+    host_yes("www.*.com", "www..com");
+    host_no("www.*.com", "www.example.org");
+    host_yes("www.example.*", "www.example.org");
+    host_yes("www.example.*", "www.example.");
+    host_no("www.example.*", "www.example");
+    host_yes("*", "anything.example");
+    host_yes("*", "");
+    host_yes("**", "x");
+    host_yes("*.*.example.com", "a.b.example.com");
+    host_no("*.*.example.com", "a.example.com");
+    host_yes("*example*", "www.example.com");
+    host_yes("a*b*c", "abc");
+    host_yes("a*b*c", "aXXbYYc");
+    host_no("a*b*c", "aXXbYY");
+    host_no("a*b*c", "aXXbYYcd");
+    host_yes("*ab", "aab");
+    host_yes("*aab", "aaab");
+
+    /* '?' matches exactly one character */
+    host_yes("www?.example.com", "www1.example.com");
+    host_yes("???.example.com", "www.example.com");
+    host_no("www?.example.com", "www.example.com");
+    host_no("www?.example.com", "www12.example.com");
+    host_no("?", "");
+    host_yes("?*", "a");
+    host_no("?*", "");
+    host_yes("*?", "a");
+
+    /* empty strings */
+    host_yes("", "");
+    host_no("", "example.com");
+    host_no("example.com", "");
+
+    /* pathological patterns: no exponential backtracking */
+    host = malloc(n + 2);
+    memset(host, 'a', n);
+    host[n] = '\0';
+    /* an exponential matcher would never finish: end the test instead */
+    printf("# pathological patterns (killed by SIGALRM if too slow)\n");
+    fflush(stdout);
+    alarm(30);
+    start = clock();
+    ok(!hsts_host_match("*a*a*a*a*b", host),
+       "'*a*a*a*a*b' does not match 200000 a's");
+    ok(!hsts_host_match("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", host),
+       "'*a*a*...*a*b' (16 stars) does not match 200000 a's");
+    ok(!hsts_host_match("*aaaaaaaaaaaaaaaaaaaaaaab", host),
+       "'*aaaa...ab' does not match 200000 a's");
+    ok(!hsts_host_match("*?*?*?*?*?*?*?*?b", host),
+       "'*?*?*?*?*?*?*?*?b' does not match 200000 a's");
+    ok(hsts_host_match("*a*a*a*a*a", host),
+       "'*a*a*a*a*a' matches 200000 a's");
+    ok(hsts_host_match("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*", host),
+       "'*a*a*...*a*' (17 stars) matches 200000 a's");
+    host[n] = 'b';
+    host[n + 1] = '\0';
+    ok(hsts_host_match("*a*a*a*a*b", host),
+       "'*a*a*a*a*b' matches 200000 a's and a b");
+    ok(hsts_host_match("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b", host),
+       "'*a*a*...*a*b' (16 stars) matches 200000 a's and a b");
+    secs = (double)(clock() - start) / CLOCKS_PER_SEC;
+    alarm(0);
+    if (!ok(secs < 2.0, "pathological wildcard patterns are matched fast")) {
+        printf("#   took %.2f s\n", secs);
+    }
+    free(host);
+}
+
+/* ------------------------------------------------------------------ */
+/* hsts_target_path_query                                               */
+
+static void target_is(const char *target, const char *want, apr_size_t off)
+{
+    apr_size_t len = 12345;
+    const char *got = hsts_target_path_query(target, &len);
+
+    is_str(got, want, apr_psprintf(pool, "target '%s' keeps '%s'", target,
+                                   want));
+    is_num(len, strlen(want),
+           apr_psprintf(pool, "target '%s': len %u", target,
+                        (unsigned int)strlen(want)));
+    ok(got == target + off,
+       apr_psprintf(pool, "target '%s': result points into the target",
+                    target));
+}
+
+static void target_null(const char *target)
+{
+    apr_size_t len = 0;
+
+    ok(hsts_target_path_query(target, &len) == NULL,
+       apr_psprintf(pool, "target '%s' has no path to redirect", target));
+}
+
+static void test_target(void)
+{
+    /* origin-form */
+    target_is("/a?b", "/a?b", 0);
+    target_is("/", "/", 0);
+    target_is("/a/b/c", "/a/b/c", 0);
+    target_is("/?", "/?", 0);
+    target_is("//x//y", "//x//y", 0);
+    target_is("/%2e%2e/x?y=%0d%0a", "/%2e%2e/x?y=%0d%0a", 0);
+    target_is("/a://b", "/a://b", 0);
+
+    /* absolute-form: the part after the authority */
+    target_is("http://h/p?q", "/p?q", 8);
+    target_is("http://h", "", 8);
+    target_is("http://h?q", "?q", 8);
+    target_is("http://h/", "/", 8);
+    target_is("https://h:8080/x", "/x", 14);
+    target_is("http://www.example.com:80/a/b?c=d", "/a/b?c=d", 25);
+    target_is("HTTP://H/p", "/p", 8);
+    target_is("http://h:80", "", 11);
+    target_is("http://h/p://q", "/p://q", 8);
+
+    /* no path: asterisk-form, empty, authority-form */
+    target_null("*");
+    target_null("");
+    target_null("host:443");
+    target_null("example.com:443");
+    target_null("[::1]:443");
+    target_null("://h/p");
+}
+
+/* ------------------------------------------------------------------ */
+/* hsts_location_build                                                  */
+
+static void loc_is(const char *host, apr_port_t port, const char *path,
+                   apr_size_t len, const char *want, const char *name)
+{
+    is_str(hsts_location_build(pool, host, port, path, len), want, name);
+}
+
+#define LOC(host, port, path, want, name) \
+    loc_is((host), (port), (path), sizeof(path) - 1, (want), (name))
+
+static void test_location(void)
+{
+    apr_size_t big = 64 * 1024, i;
+    char *path, *want;
+
+    /* ports */
+    LOC("example.com", 443, "/a?b", "https://example.com/a?b",
+        "port 443 is left out");
+    LOC("example.com", 8443, "/a?b", "https://example.com:8443/a?b",
+        "port 8443 is shown");
+    LOC("example.com", 80, "/", "https://example.com:80/",
+        "port 80 is shown");
+    LOC("example.com", 1, "/", "https://example.com:1/", "port 1 is shown");
+    LOC("example.com", 65535, "/", "https://example.com:65535/",
+        "port 65535 is shown");
+    LOC("example.com", 4430, "/", "https://example.com:4430/",
+        "port 4430 is shown");
+
+    /* hosts */
+    LOC("::1", 443, "/x", "https://[::1]/x", "IPv6 host is bracketed");
+    LOC("::1", 8443, "/x", "https://[::1]:8443/x",
+        "IPv6 host is bracketed before the port");
+    LOC("2001:db8::1", 443, "/", "https://[2001:db8::1]/",
+        "IPv6 host 2001:db8::1 is bracketed");
+    LOC("[::1]", 443, "/x", "https://[::1]/x",
+        "bracketed IPv6 host is not bracketed twice");
+    LOC("192.0.2.1", 443, "/x", "https://192.0.2.1/x",
+        "IPv4 host is not bracketed");
+
+    /* the path exactly as given */
+    LOC("h", 443, "/%2e%2e/x", "https://h/%2e%2e/x", "%2e%2e kept as text");
+    LOC("h", 443, "//double//slash", "https://h//double//slash",
+        "double slashes kept");
+    LOC("h", 443, "/a%0d%0aSet-Cookie:x", "https://h/a%0d%0aSet-Cookie:x",
+        "%0d%0a kept as text");
+    LOC("h", 443, "/a%20b?c=%25", "https://h/a%20b?c=%25",
+        "percent-escapes are not re-encoded");
+    LOC("h", 443, "/a?b=c&d=e#f", "https://h/a?b=c&d=e#f",
+        "query kept as given");
+    LOC("h", 443, "/<>\"'{}|\\^`", "https://h/<>\"'{}|\\^`",
+        "printable characters are not encoded");
+
+    /* a "/" is supplied before an empty path or a bare query */
+    LOC("h", 443, "", "https://h/", "empty path gets a /");
+    LOC("h", 443, "?q", "https://h/?q", "bare query gets a leading /");
+    LOC("h", 8080, "?q", "https://h:8080/?q",
+        "bare query gets a / after the port");
+    loc_is("h", 443, "/ignored", 0, "https://h/", "len 0 gives /");
+    loc_is("h", 443, "/abc?def", 4, "https://h/abc",
+           "only len bytes of the path are used");
+
+    /* bytes that cannot appear in a header value are percent-encoded */
+    LOC("h", 443, "/a\r\nSet-Cookie: x=1", "https://h/a%0D%0ASet-Cookie:%20x=1",
+        "CR LF and space are encoded");
+    LOC("h", 443, "/a b", "https://h/a%20b", "space is encoded as %20");
+    LOC("h", 443, "/\r", "https://h/%0D", "CR is encoded as %0D");
+    LOC("h", 443, "/\n", "https://h/%0A", "LF is encoded as %0A");
+    LOC("h", 443, "/\t", "https://h/%09", "TAB is encoded as %09");
+    LOC("h", 443, "/\x01\x1f", "https://h/%01%1F",
+        "control bytes are encoded, upper-case hex");
+    LOC("h", 443, "/\x7f", "https://h/%7F", "DEL is encoded as %7F");
+    LOC("h", 443, "/a\0b", "https://h/a%00b", "NUL within len is encoded");
+    LOC("h", 443, "?\r\n", "https://h/?%0D%0A",
+        "controls in a bare query are encoded");
+    LOC("h", 443, "/\x80\xff\xc3\xa9", "https://h/\x80\xff\xc3\xa9",
+        "bytes >= 0x80 are kept");
+    LOC("h", 443, "/~!", "https://h/~!", "0x7e and 0x21 are kept");
+
+    /* very long paths */
+    path = malloc(big + 1);
+    want = malloc(big + 64);
+    path[0] = '/';
+    for (i = 1; i < big; i++) {
+        path[i] = (char)('a' + i % 26);
+    }
+    path[big] = '\0';
+    strcpy(want, "https://example.com:8443");
+    strcat(want, path);
+    loc_is("example.com", 8443, path, big, want, "64 KiB path kept whole");
+
+    for (i = 1; i < big; i++) {
+        path[i] = (i % 2) ? '\r' : '\n';
+    }
+    {
+        const char *got = hsts_location_build(pool, "h", 443, path, big);
+        int good = strlen(got) == 10 + 3 * (big - 1);
+        for (i = 1; good && i < big; i++) {
+            good = !memcmp(got + 10 + 3 * (i - 1),
+                           (i % 2) ? "%0D" : "%0A", 3);
+        }
+        ok(!strncmp(got, "https://h/", 10) && good,
+           "64 KiB of CR LF are all encoded");
+    }
+    free(path);
+    free(want);
+}
+
+/* ------------------------------------------------------------------ */
+/* hsts_exclude_prefix_normalize / hsts_path_excluded                   */
+
+static void norm_is(const char *prefix, const char *want)
+{
+    const char *error = NULL;
+    const char *got = hsts_exclude_prefix_normalize(pool, prefix, &error);
+
+    is_str(got, want, apr_psprintf(pool, "prefix '%s' normalises to '%s'",
+                                   prefix, want));
+}
+
+static void norm_err(const char *prefix)
+{
+    const char *error = NULL;
+    const char *got = hsts_exclude_prefix_normalize(pool, prefix, &error);
+
+    ok(got == NULL && error != NULL && *error,
+       apr_psprintf(pool, "prefix '%s' is an error", prefix));
+}
+
+/* An array of normalised prefixes, from a NULL-terminated list. */
+static apr_array_header_t *prefixes(const char *first, ...)
+{
+    apr_array_header_t *arr = apr_array_make(pool, 2, sizeof(const char *));
+    const char *error = NULL, *p;
+    va_list ap;
+
+    va_start(ap, first);
+    for (p = first; p; p = va_arg(ap, const char *)) {
+        const char *n = hsts_exclude_prefix_normalize(pool, p, &error);
+        if (!n) {
+            printf("# bad prefix '%s': %s\n", p, error);
+            continue;
+        }
+        *(const char **)apr_array_push(arr) = n;
+    }
+    va_end(ap);
+    return arr;
+}
+
+static void excl(const apr_array_header_t *arr, const char *desc,
+                 const char *path, int want)
+{
+    ok(hsts_path_excluded(path, strlen(path), arr) == want,
+       apr_psprintf(pool, "%s %s '%s'", desc,
+                    want ? "excludes" : "does not exclude", path));
+}
+
+static void test_exclude(void)
+{
+    apr_array_header_t *hz, *acme, *root, *none, *multi;
+    char *buf;
+
+    /* normalisation */
+    norm_is("/healthz", "/healthz");
+    norm_is("/healthz/", "/healthz");
+    norm_is("/healthz//", "/healthz");
+    norm_is(HSTS_ACME_PREFIX, "/.well-known/acme-challenge");
+    norm_is("/", "");
+    norm_is("//", "");
+    norm_is("/a/b", "/a/b");
+    norm_err("healthz");
+    norm_err("");
+    norm_err("*");
+    norm_err("http://h/x");
+    norm_err("/a?b");
+    norm_err("/a#b");
+    norm_err("/?");
+    norm_err("/#");
+
+    /* whole segments */
+    hz = prefixes("/healthz", NULL);
+    excl(hz, "/healthz", "/healthz", 1);
+    excl(hz, "/healthz", "/healthz/", 1);
+    excl(hz, "/healthz", "/healthz/x", 1);
+    excl(hz, "/healthz", "/healthz/x/y", 1);
+    excl(hz, "/healthz", "/healthz?x", 1);
+    excl(hz, "/healthz", "/healthz?x=/../y", 1);
+    excl(hz, "/healthz", "/healthz/x?y", 1);
+    excl(hz, "/healthz", "/healthzx", 0);
+    excl(hz, "/healthz", "/health", 0);
+    excl(hz, "/healthz", "/", 0);
+    excl(hz, "/healthz", "", 0);
+    excl(hz, "/healthz", "?q", 0);
+    excl(hz, "/healthz", "/x/healthz", 0);
+    excl(hz, "/healthz", "/x?/healthz", 0);
+    excl(hz, "/healthz", "/HEALTHZ", 0);
+    excl(hz, "/healthz", "//healthz", 0);
+    excl(hz, "/healthz", "/healthz%2fx", 0);
+
+    /* dot segments never match, plain or percent-encoded */
+    excl(hz, "/healthz", "/healthz/../admin", 0);
+    excl(hz, "/healthz", "/healthz/..", 0);
+    excl(hz, "/healthz", "/healthz/.", 0);
+    excl(hz, "/healthz", "/healthz/./x", 0);
+    excl(hz, "/healthz", "/healthz/x/../../admin", 0);
+    excl(hz, "/healthz", "/healthz//../admin", 0);
+    excl(hz, "/healthz", "/healthz/%2e%2e/admin", 0);
+    excl(hz, "/healthz", "/healthz/%2E%2E/admin", 0);
+    excl(hz, "/healthz", "/healthz/.%2e/admin", 0);
+    excl(hz, "/healthz", "/healthz/%2e./admin", 0);
+    excl(hz, "/healthz", "/healthz/%2E/x", 0);
+    excl(hz, "/healthz", "/healthz/%2e", 0);
+    excl(hz, "/healthz", "/healthz/..?x", 0);
+    excl(hz, "/healthz", "/healthz/.?x", 0);
+    /* httpd re-normalises after decoding %2F (AllowEncodedSlashes On) */
+    excl(hz, "/healthz", "/healthz/..%2fadmin", 0);
+    excl(hz, "/healthz", "/healthz/..%2Fadmin", 0);
+    excl(hz, "/healthz", "/healthz/%2e%2e%2fadmin", 0);
+    excl(hz, "/healthz", "/healthz/x%2f..%2f..%2fadmin", 0);
+    excl(hz, "/healthz", "/healthz/.%2fx", 0);
+    excl(hz, "/healthz", "/healthz/x%2f..", 0);
+
+    /* segments that merely contain dots are not dot segments */
+    excl(hz, "/healthz", "/healthz/.x", 1);
+    excl(hz, "/healthz", "/healthz/..x", 1);
+    excl(hz, "/healthz", "/healthz/x.", 1);
+    excl(hz, "/healthz", "/healthz/x..", 1);
+    excl(hz, "/healthz", "/healthz/...", 1);
+    excl(hz, "/healthz", "/healthz/.../x", 1);
+    excl(hz, "/healthz", "/healthz/a.b", 1);
+    excl(hz, "/healthz", "/healthz/%2ex", 1);
+    excl(hz, "/healthz", "/healthz/%2e%2e%2e", 1);
+    excl(hz, "/healthz", "/healthz/%2", 1);
+    excl(hz, "/healthz", "/healthz/%2f", 1);
+    excl(hz, "/healthz", "/healthz/a%2fb", 1);
+    excl(hz, "/healthz", "/healthz/a%2f...%2fb", 1);
+    excl(hz, "/healthz", "/healthz/%252e%252e", 1);
+
+    /* only len bytes are looked at */
+    ok(hsts_path_excluded("/healthzx", 8, hz),
+       "/healthz excludes the first 8 bytes of '/healthzx'");
+    ok(!hsts_path_excluded("/healthz/x", 7, hz),
+       "/healthz does not exclude the first 7 bytes of '/healthz/x'");
+    ok(hsts_path_excluded("/healthz/../admin", 9, hz),
+       "dot segment beyond len is not looked at");
+    buf = malloc(8);
+    memcpy(buf, "/healthz", 8);     /* not NUL-terminated */
+    ok(hsts_path_excluded(buf, 8, hz),
+       "a path that is not NUL-terminated is matched within len");
+    free(buf);
+
+    /* a trailing-slash prefix: the ACME default */
+    acme = prefixes(HSTS_ACME_PREFIX, NULL);
+    excl(acme, "acme", "/.well-known/acme-challenge/TOKEN", 1);
+    excl(acme, "acme", "/.well-known/acme-challenge/TOKEN?x=1", 1);
+    excl(acme, "acme", "/.well-known/acme-challenge/", 1);
+    excl(acme, "acme", "/.well-known/acme-challenge", 1);
+    excl(acme, "acme", "/.well-known/acme-challengeX", 0);
+    excl(acme, "acme", "/.well-known/acme-challenge/../../admin", 0);
+    excl(acme, "acme", "/.well-known/acme-challenge/%2e%2e/admin", 0);
+    excl(acme, "acme", "/.well-known/", 0);
+    excl(acme, "acme", "/", 0);
+
+    /* "/" excludes everything without dot segments */
+    root = prefixes("/", NULL);
+    excl(root, "/", "/", 1);
+    excl(root, "/", "/anything/at/all?x", 1);
+    excl(root, "/", "/healthzx", 1);
+    excl(root, "/", "", 1);
+    excl(root, "/", "?q", 1);
+    excl(root, "/", "/../etc/passwd", 0);
+    excl(root, "/", "/a/%2e%2e/b", 0);
+
+    /* no prefixes: nothing is excluded */
+    none = prefixes(NULL, NULL);
+    excl(none, "no prefix", "/", 0);
+    excl(none, "no prefix", "/healthz", 0);
+
+    /* several prefixes: any of them */
+    multi = prefixes("/healthz", "/status/", HSTS_ACME_PREFIX, NULL);
+    is_num(multi->nelts, 3, "three prefixes normalised");
+    excl(multi, "multi", "/healthz", 1);
+    excl(multi, "multi", "/status", 1);
+    excl(multi, "multi", "/status/x", 1);
+    excl(multi, "multi", "/.well-known/acme-challenge/T", 1);
+    excl(multi, "multi", "/statusx", 0);
+    excl(multi, "multi", "/admin", 0);
+    excl(multi, "multi", "/status/../admin", 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* hsts_cidr_parse / hsts_cidr_match                                    */
+
+static void cidr_ok(const char *text, int family, unsigned int bits,
+                    const char *want_addr)
+{
+    hsts_cidr_t c;
+    unsigned char want[16];
+    const char *err;
+
+    memset(want, 0, sizeof(want));
+    inet_pton(family == APR_INET ? AF_INET : AF_INET6, want_addr, want);
+    err = hsts_cidr_parse(text, &c);
+    if (!ok(err == NULL, apr_psprintf(pool, "CIDR '%s' is accepted", text))) {
+        printf("#   error: %s\n", err);
+        return;
+    }
+    ok(c.family == family && c.bits == bits
+       && !memcmp(c.addr, want, family == APR_INET ? 4 : 16),
+       apr_psprintf(pool, "CIDR '%s' is %s/%u", text, want_addr, bits));
+}
+
+static void cidr_err(const char *text)
+{
+    hsts_cidr_t c;
+    const char *err = hsts_cidr_parse(text, &c);
+
+    ok(err != NULL && *err, apr_psprintf(pool, "CIDR '%s' is an error",
+                                         text));
+}
+
+static apr_array_header_t *blocks(const char *first, ...)
+{
+    apr_array_header_t *arr = apr_array_make(pool, 2, sizeof(hsts_cidr_t));
+    const char *t;
+    va_list ap;
+
+    va_start(ap, first);
+    for (t = first; t; t = va_arg(ap, const char *)) {
+        hsts_cidr_t c;
+        const char *err = hsts_cidr_parse(t, &c);
+        if (err) {
+            printf("# bad CIDR '%s': %s\n", t, err);
+            continue;
+        }
+        *(hsts_cidr_t *)apr_array_push(arr) = c;
+    }
+    va_end(ap);
+    return arr;
+}
+
+static void addr_in(const apr_array_header_t *arr, const char *desc,
+                    const char *addr, int want)
+{
+    unsigned char a[16];
+    int family = strchr(addr, ':') ? APR_INET6 : APR_INET;
+
+    memset(a, 0, sizeof(a));
+    if (inet_pton(family == APR_INET ? AF_INET : AF_INET6, addr, a) != 1) {
+        ok(0, apr_psprintf(pool, "test address '%s' is valid", addr));
+        return;
+    }
+    ok(hsts_cidr_match(arr, family, a) == want,
+       apr_psprintf(pool, "%s %s %s", desc,
+                    want ? "contains" : "does not contain", addr));
+}
+
+static void test_cidr(void)
+{
+    apr_array_header_t *arr;
+
+    /* IPv4 */
+    cidr_ok("192.0.2.1", APR_INET, 32, "192.0.2.1");
+    cidr_ok("192.0.2.1/32", APR_INET, 32, "192.0.2.1");
+    cidr_ok("10.0.0.0/8", APR_INET, 8, "10.0.0.0");
+    cidr_ok("10.1.2.3/8", APR_INET, 8, "10.0.0.0");
+    cidr_ok("192.168.1.200/25", APR_INET, 25, "192.168.1.128");
+    cidr_ok("192.168.1.255/31", APR_INET, 31, "192.168.1.254");
+    cidr_ok("172.31.255.255/12", APR_INET, 12, "172.16.0.0");
+    cidr_ok("1.2.3.4/0", APR_INET, 0, "0.0.0.0");
+    cidr_ok("1.2.3.4/1", APR_INET, 1, "0.0.0.0");
+    cidr_ok("255.2.3.4/1", APR_INET, 1, "128.0.0.0");
+
+    /* IPv6 */
+    cidr_ok("::1", APR_INET6, 128, "::1");
+    cidr_ok("::1/128", APR_INET6, 128, "::1");
+    cidr_ok("2001:db8::1/32", APR_INET6, 32, "2001:db8::");
+    cidr_ok("2001:db8:ffff:ffff::/33", APR_INET6, 33, "2001:db8:8000::");
+    cidr_ok("2001:db8::ffff/120", APR_INET6, 120, "2001:db8::ff00");
+    cidr_ok("2001:db8::ffff/127", APR_INET6, 127, "2001:db8::fffe");
+    cidr_ok("fe80::1/64", APR_INET6, 64, "fe80::");
+    cidr_ok("::/0", APR_INET6, 0, "::");
+    cidr_ok("ffff::1/0", APR_INET6, 0, "::");
+    cidr_ok("::ffff:192.0.2.1", APR_INET6, 128, "::ffff:192.0.2.1");
+
+    /* errors */
+    cidr_err("");
+    cidr_err("/24");
+    cidr_err("1.2.3.4/");
+    cidr_err("1.2.3.4/33");
+    cidr_err("1.2.3.4/-1");
+    cidr_err("1.2.3.4/abc");
+    cidr_err("1.2.3.4/ 8");
+    cidr_err("1.2.3.4/8 ");
+    cidr_err("1.2.3.4/8/8");
+    cidr_err("1.2.3.4/1000");
+    cidr_err("1.2.3.4/99999999999");
+    cidr_err("1.2.3.4/4294967304");
+    cidr_err("::1/129");
+    cidr_err("::1/");
+    cidr_err("::1/-1");
+    cidr_err("::1/abc");
+    cidr_err("1.2.3");
+    cidr_err("1.2.3.256");
+    cidr_err("1.2.3.4.5");
+    cidr_err(" 1.2.3.4");
+    cidr_err("1.2.3.4 ");
+    cidr_err("localhost");
+    cidr_err("example.com");
+    cidr_err("example.com/24");
+    cidr_err("::g");
+    cidr_err("1:2:3:4:5:6:7:8:9");
+    cidr_err("[::1]");
+    cidr_err("0123456789012345678901234567890123456789012345678901234567"
+             "89012345678901234567890123456789");
+
+    /* matching IPv4 */
+    arr = blocks("10.0.0.0/8", "192.168.1.128/25", "203.0.113.7", NULL);
+    addr_in(arr, "v4 blocks", "10.0.0.0", 1);
+    addr_in(arr, "v4 blocks", "10.255.255.255", 1);
+    addr_in(arr, "v4 blocks", "11.0.0.0", 0);
+    addr_in(arr, "v4 blocks", "9.255.255.255", 0);
+    addr_in(arr, "v4 blocks", "192.168.1.128", 1);
+    addr_in(arr, "v4 blocks", "192.168.1.255", 1);
+    addr_in(arr, "v4 blocks", "192.168.1.127", 0);
+    addr_in(arr, "v4 blocks", "203.0.113.7", 1);
+    addr_in(arr, "v4 blocks", "203.0.113.8", 0);
+    /* IPv4-mapped IPv6 addresses count as IPv4 */
+    addr_in(arr, "v4 blocks", "::ffff:10.1.2.3", 1);
+    addr_in(arr, "v4 blocks", "::ffff:203.0.113.7", 1);
+    addr_in(arr, "v4 blocks", "::ffff:203.0.113.8", 0);
+    addr_in(arr, "v4 blocks", "::ffff:11.0.0.1", 0);
+    /* but not other IPv6 addresses with the same low bytes */
+    addr_in(arr, "v4 blocks", "::10.1.2.3", 0);
+    addr_in(arr, "v4 blocks", "2001:db8::a01:203", 0);
+    addr_in(arr, "v4 blocks", "::1", 0);
+
+    arr = blocks("0.0.0.0/0", NULL);
+    addr_in(arr, "0.0.0.0/0", "1.2.3.4", 1);
+    addr_in(arr, "0.0.0.0/0", "255.255.255.255", 1);
+    addr_in(arr, "0.0.0.0/0", "::ffff:1.2.3.4", 1);
+    addr_in(arr, "0.0.0.0/0", "2001:db8::1", 0);
+
+    /* matching IPv6 */
+    arr = blocks("2001:db8::/32", "::1", "fe80::/10", NULL);
+    addr_in(arr, "v6 blocks", "2001:db8::1", 1);
+    addr_in(arr, "v6 blocks", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", 1);
+    addr_in(arr, "v6 blocks", "2001:db9::", 0);
+    addr_in(arr, "v6 blocks", "::1", 1);
+    addr_in(arr, "v6 blocks", "::2", 0);
+    addr_in(arr, "v6 blocks", "febf::1", 1);
+    addr_in(arr, "v6 blocks", "fec0::1", 0);
+    /* an IPv6 block does not match an IPv4 address */
+    addr_in(arr, "v6 blocks", "32.1.13.184", 0);
+    addr_in(arr, "v6 blocks", "0.0.0.1", 0);
+
+    arr = blocks("::/0", NULL);
+    addr_in(arr, "::/0", "2001:db8::1", 1);
+    addr_in(arr, "::/0", "::", 1);
+    addr_in(arr, "::/0", "1.2.3.4", 0);
+
+    arr = blocks(NULL, NULL);
+    addr_in(arr, "no blocks", "1.2.3.4", 0);
+    addr_in(arr, "no blocks", "::1", 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* hsts_forwarded_proto_is_https                                        */
+
+static void xfp(const char *value, int want)
+{
+    ok(hsts_forwarded_proto_is_https(value) == want,
+       apr_psprintf(pool, "X-Forwarded-Proto '%s' is %shttps", value,
+                    want ? "" : "not "));
+}
+
+static void test_xfp(void)
+{
+    xfp("https", 1);
+    xfp("HTTPS", 1);
+    xfp("Https", 1);
+    xfp(" https ", 1);
+    xfp("\thttps\t", 1);
+    xfp("http", 0);
+    xfp("", 0);
+    xfp(" ", 0);
+    xfp("https, http", 0);
+    xfp("https,http", 0);
+    xfp("http, https", 1);
+    xfp("http,https", 1);
+    xfp("http , https ", 1);
+    xfp("https, https", 1);
+    xfp("http, http, https", 1);
+    xfp("https, https, http", 0);
+    xfp("http, https, http", 0);
+    xfp("https,http,https", 1);
+    xfp("https,", 0);
+    xfp(",https", 1);
+    xfp("httpsx", 0);
+    xfp("xhttps", 0);
+    xfp("http s", 0);
+    xfp("https;", 0);
+    xfp("\"https\"", 0);
+    xfp("wss", 0);
+}
+
+int main(void)
+{
+    apr_initialize();
+    apr_pool_create(&pool, NULL);
+
+    test_host_match();
+    test_target();
+    test_location();
+    test_exclude();
+    test_cidr();
+    test_xfp();
+
+    apr_pool_destroy(pool);
+    apr_terminate();
+    return tap_done();
+}
