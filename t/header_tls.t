@@ -11,7 +11,7 @@ use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Client qw(connect_to request header_values h2_request port_of);
 
-plan tests => 35;
+plan tests => 36;
 
 my $port = port_of('hsts_tls');
 my $policy = 'max-age=63072000; includeSubDomains; preload';
@@ -65,6 +65,8 @@ sts_is(tls_get(target => '/private/secret.txt'), 403, $policy, '403');
 sts_is(tls_get(target => '/auth/'), 401, $policy, '401');
 sts_is(tls_get(target => '/cgi/broken.cgi'), 500, $policy,
        '500 from a failing CGI script');
+sts_is(tls_get(target => '/cgi/bad-header.cgi'), 500, $policy,
+       '500 when httpd refuses a response\'s header after it started');
 sts_is(tls_get(target => '/static.txt', method => 'BREW'), 501, $policy,
        '501 for an unknown method');
 sts_is(tls_get(target => '/static.txt',
