@@ -12,6 +12,9 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 #include <apr_network_io.h>
+#include <apr_time.h>
+
+#include <libpsl.h>
 
 #define HSTS_HEADER_NAME "Strict-Transport-Security"
 
@@ -97,12 +100,23 @@ const char *hsts_policy_format(apr_pool_t *p, const hsts_policy_t *policy);
 int hsts_host_match(const char *pattern, const char *host);
 
 /*
+ * Whether a request's host name, as httpd leaves it in r->hostname (no
+ * port, no brackets), can go into a Location as it is: a DNS name of
+ * letters, digits, '-', '_' and '.', or an IPv6 address. httpd checks
+ * this itself only under HttpProtocolOptions Strict; without it a Host
+ * such as "evil.example?.wild.example.com" would match a wildcard
+ * ServerAlias and send the client to evil.example.
+ */
+int hsts_host_is_valid(const char *host);
+
+/*
  * The part of a request target that a redirect keeps: its path and query
  * exactly as sent. For an origin-form target that is the target itself;
- * for an absolute-form target ("http://host/p?q") the part after the
+ * for an absolute-form target ("http://host/p?q", also "http:/p" and
+ * "http:?q", which httpd serves as well) the part after the scheme and
  * authority, which may be empty or start with '?' (hsts_location_build
  * supplies the "/" then). Returns NULL when the target has no path to
- * redirect ("*", "", an authority-form CONNECT target).
+ * redirect ("*", "", an authority-form CONNECT target, a rootless path).
  */
 const char *hsts_target_path_query(const char *target, apr_size_t *len);
 
@@ -143,8 +157,10 @@ typedef struct {
 } hsts_cidr_t;
 
 /*
- * Parses "ip" or "ip/bits" (IPv4 or IPv6). Returns NULL on success or a
- * static sentence saying what is wrong.
+ * Parses "ip" or "ip/bits" (IPv4 or IPv6). An IPv4-mapped IPv6 block of
+ * at least 96 bits ("::ffff:10.0.0.0/104") is stored as the IPv4 block it
+ * stands for (10.0.0.0/8), since hsts_cidr_match sees mapped peers as
+ * IPv4. Returns NULL on success or a static sentence saying what is wrong.
  */
 const char *hsts_cidr_parse(const char *text, hsts_cidr_t *cidr);
 
@@ -168,5 +184,104 @@ int hsts_forwarded_proto_is_https(const char *value);
 
 /* Whether code is one a lint finding can carry (for HSTSLintIgnore). */
 int hsts_lint_code_known(const char *code);
+
+/* A mod_headers "Header" directive that sends Strict-Transport-Security. */
+typedef enum {
+    HSTS_HEADER_SET = 0,
+    HSTS_HEADER_SETIFEMPTY,
+    HSTS_HEADER_ADD,
+    HSTS_HEADER_APPEND,
+    HSTS_HEADER_MERGE
+} hsts_header_action_e;
+
+typedef struct {
+    const char *value;             /* the header value it sends */
+    hsts_header_action_e action;
+    int always;                    /* "always": on errors too */
+    const char *scope;             /* "" at host level, else the path of
+                                    * section ids it sits in: "3/7" */
+    const char *where;             /* file:line */
+} hsts_header_rule_t;
+
+/*
+ * A host as the lint sees it: a virtual host, or the main server. Names
+ * are lower case. Hosts are given in configuration-file order.
+ */
+typedef struct {
+    const char *name;              /* ServerName */
+    apr_port_t port;
+    const char *where;             /* file:line of its <VirtualHost> */
+    int is_tls;
+    int is_main;                   /* the main server */
+    int linted;                    /* its own findings are reported */
+    apr_array_header_t *names;     /* ServerAlias names (const char *) */
+    apr_array_header_t *wild_names;/* ServerAlias patterns (const char *) */
+    apr_array_header_t *addrs;     /* where it listens: "ip:port" keys */
+
+    int hsts;                      /* HSTS on (set or inherited) */
+    int hsts_explicit;             /* set on in this virtual host itself */
+    hsts_policy_t policy;          /* the module's policy, when hsts */
+    const char *policy_text;       /* HSTSPolicy as written, or NULL */
+    const char *policy_where;      /* where HSTSPolicy/HSTS was set */
+    int redirect;                  /* HSTSRedirect on (set or inherited) */
+    int redirect_explicit;         /* set on in this virtual host itself */
+
+    apr_array_header_t *header_rules; /* hsts_header_rule_t (mod_headers) */
+
+    int cert_by_md;                /* mod_md manages its certificate */
+    apr_array_header_t *cert_issues;  /* hsts_issue_t from hsts_cert_check */
+} hsts_lint_host_t;
+
+typedef struct {
+    int host;                      /* index into the hosts */
+    hsts_issue_t issue;
+} hsts_finding_t;
+
+/* Whether a host sends Strict-Transport-Security (an "HSTS host" when it
+ * is TLS), and whether what it sends carries preload ("preload intent"). */
+int hsts_lint_host_sends_sts(const hsts_lint_host_t *host);
+int hsts_lint_host_preload(apr_pool_t *p, const hsts_lint_host_t *host);
+
+/* The policy a host sends (the module's, else its main mod_headers
+ * value's); 0 when it sends none. */
+int hsts_lint_host_policy(apr_pool_t *p, const hsts_lint_host_t *host,
+                          hsts_policy_t *policy);
+
+/* The header value a host sends (the module's, else mod_headers'). */
+const char *hsts_lint_host_value(apr_pool_t *p, const hsts_lint_host_t *host);
+
+/*
+ * Checks every linted host (an array of hsts_lint_host_t) against the
+ * preload requirements and the rest of CONTRACT.md section 4, appending
+ * hsts_finding_t to findings in host order. The certificate issues must
+ * already be in the hosts; psl answers the public-suffix questions.
+ */
+void hsts_lint_run(apr_pool_t *p, const apr_array_header_t *hosts,
+                   const psl_ctx_t *psl, apr_array_header_t *findings);
+
+/* ------------------------------------------------------------------ */
+/* Certificates (hsts_cert.c, OpenSSL).                                 */
+
+typedef struct hsts_cert_checker_t hsts_cert_checker_t;
+
+/*
+ * A checker parses each certificate file once, however many hosts use
+ * it, and loads the system trust store (OpenSSL's default paths, so
+ * SSL_CERT_FILE and SSL_CERT_DIR count) once, when first needed. Its
+ * OpenSSL objects are freed with the pool.
+ */
+hsts_cert_checker_t *hsts_cert_checker_make(apr_pool_t *p, apr_time_t now);
+
+/*
+ * Checks the certificate in cert_file (PEM: the leaf, then any chain) and
+ * chain_file (may be NULL) of a host with the given names (const char *,
+ * ServerName first; '*' and '?' patterns are checked with a sample name).
+ * Appends tls.cert.* and domain.tls.sha1 issues, and with preload
+ * domain.tls.invalid_cert_chain, to issues.
+ */
+void hsts_cert_check(hsts_cert_checker_t *checker, apr_pool_t *p,
+                     const char *cert_file, const char *chain_file,
+                     const apr_array_header_t *names, int preload,
+                     apr_array_header_t *issues);
 
 #endif /* MOD_HSTS_H */
