@@ -39,19 +39,58 @@ int hsts_host_match(const char *pattern, const char *host)
     return *pattern == '\0';
 }
 
+int hsts_host_is_valid(const char *host)
+{
+    const char *c;
+
+    if (!*host) {
+        return 0;
+    }
+    if (strchr(host, ':')) {
+        unsigned char addr[16];
+#if APR_HAVE_IPV6
+        return inet_pton(AF_INET6, host, addr) == 1;
+#else
+        (void)addr;
+        return 0;
+#endif
+    }
+    for (c = host; *c; c++) {
+        if (!apr_isalnum(*c) && *c != '-' && *c != '_' && *c != '.') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 const char *hsts_target_path_query(const char *target, apr_size_t *len)
 {
     const char *start = target;
 
     if (target[0] != '/') {
-        /* absolute-form: scheme "://" authority, then path and query; an
-         * empty path is supplied by hsts_location_build */
-        const char *sep = strstr(target, "://");
-        if (!sep || sep == target) {
+        /* absolute-form: scheme ":" ["//" authority] path-and-query. The
+         * authority is optional: httpd serves "http:/x" and "http:?q"
+         * (the path of the second is "/"), so both must redirect too. */
+        if (!apr_isalpha(*start)) {
             return NULL;
         }
-        start = sep + 3;
-        start += strcspn(start, "/?#");
+        while (apr_isalnum(*start) || *start == '+' || *start == '-'
+               || *start == '.') {
+            start++;
+        }
+        if (*start != ':') {
+            return NULL;
+        }
+        start++;
+        if (start[0] == '/' && start[1] == '/') {
+            start += 2;
+            start += strcspn(start, "/?#");
+        }
+        else if (*start && !strchr("/?#", *start)) {
+            /* a rootless path ("host:443", "http:x"): httpd answers
+             * 400 and there is nothing to redirect */
+            return NULL;
+        }
     }
     *len = strlen(start);
     return start;
@@ -206,6 +245,11 @@ int hsts_path_excluded(const char *path_query, apr_size_t len,
     return 0;
 }
 
+/* The first 12 bytes of an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+static const unsigned char v4mapped[12] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
 const char *hsts_cidr_parse(const char *text, hsts_cidr_t *cidr)
 {
     char addr[64];
@@ -251,6 +295,15 @@ const char *hsts_cidr_parse(const char *text, hsts_cidr_t *cidr)
                                  : "an IPv6 prefix length is at most 128";
         }
     }
+    if (cidr->family == APR_INET6 && bits >= 96
+        && !memcmp(cidr->addr, v4mapped, sizeof(v4mapped))) {
+        /* hsts_cidr_match turns IPv4-mapped peers into IPv4 addresses, so
+         * a mapped block must be the IPv4 block it stands for to match */
+        memmove(cidr->addr, cidr->addr + sizeof(v4mapped), 4);
+        memset(cidr->addr + 4, 0, sizeof(cidr->addr) - 4);
+        cidr->family = APR_INET;
+        bits -= 96;
+    }
     cidr->bits = bits;
     for (i = 0; i < 16; i++) {
         unsigned int keep = bits > 8 * i ? bits - 8 * i : 0;
@@ -278,9 +331,6 @@ static int cidr_contains(const hsts_cidr_t *cidr, const unsigned char *addr)
 int hsts_cidr_match(const apr_array_header_t *blocks, int family,
                     const unsigned char *addr)
 {
-    static const unsigned char v4mapped[12] = {
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-    };
     const hsts_cidr_t *all = (const hsts_cidr_t *)blocks->elts;
     int i;
 

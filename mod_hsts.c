@@ -552,7 +552,10 @@ static apr_status_t hsts_header_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-/* The host a redirect points to: the request's, when the host names it. */
+/*
+ * The host a redirect points to: the request's, when the host names it.
+ * httpd has lower-cased r->hostname and stripped its port and brackets.
+ */
 static const char *redirect_host(const request_rec *r,
                                  const hsts_server_conf *conf)
 {
@@ -564,6 +567,12 @@ static const char *redirect_host(const request_rec *r,
         return conf->canonical_host;
     }
     if (!strcmp(host, conf->canonical_host)) {
+        return conf->canonical_host;
+    }
+    /* Without HttpProtocolOptions Strict httpd lets '?', '#', '@' and
+     * spaces through in a host name, and "evil.example?.a.example.com"
+     * matches "*.a.example.com" but leads the browser to evil.example. */
+    if (!hsts_host_is_valid(host)) {
         return conf->canonical_host;
     }
     if (s->names) {
@@ -608,6 +617,12 @@ static int hsts_redirect_handler(request_rec *r, int lookup)
     conf = ap_get_module_config(r->server->module_config, &hsts_module);
     if (conf->redirect_mode == HSTS_REDIRECT_OFF
         || request_is_secure(r, conf)) {
+        return DECLINED;
+    }
+    /* A tunnel has no URL to redirect; and "OPTIONS http://host" without
+     * a path is the absolute form of "OPTIONS *" (RFC 9112 3.2.4), which
+     * httpd answers as such (r->uri "*"). */
+    if (r->method_number == M_CONNECT || !strcmp(r->uri, "*")) {
         return DECLINED;
     }
     path_query = hsts_target_path_query(r->unparsed_uri, &len);

@@ -172,6 +172,18 @@ static void test_target(void)
     target_is("HTTP://H/p", "/p", 8);
     target_is("http://h:80", "", 11);
     target_is("http://h/p://q", "/p://q", 8);
+    target_is("http://h#f", "#f", 8);
+    target_is("http://user@h:1/p", "/p", 15);
+
+    /* absolute-form without an authority: httpd serves these as "/p" and
+     * "/", so they must not slip past the redirect */
+    target_is("http:/p?q", "/p?q", 5);
+    target_is("http:?q", "?q", 5);
+    target_is("http:", "", 5);
+    target_is("HTTP:/p", "/p", 5);
+    target_is("https:/p", "/p", 6);
+    target_is("x-y+z.1:/p", "/p", 8);
+    target_is("http:///p", "/p", 7);
 
     /* no path: asterisk-form, empty, authority-form */
     target_null("*");
@@ -180,6 +192,76 @@ static void test_target(void)
     target_null("example.com:443");
     target_null("[::1]:443");
     target_null("://h/p");
+
+    /* not a scheme, or a rootless path: httpd answers 400 */
+    target_null("http:p");
+    target_null("http:x/y");
+    target_null("1http://h/p");
+    target_null("-http://h/p");
+    target_null("ht@tp://h/p");
+    target_null("static.txt");
+    target_null("a/b:c");
+    target_null(":/p");
+}
+
+/* ------------------------------------------------------------------ */
+/* hsts_host_is_valid                                                   */
+
+/* A test name cannot carry control bytes: TAP is line-based. */
+static const char *printable(const char *text)
+{
+    char *out = apr_palloc(pool, 4 * strlen(text) + 1), *o = out;
+
+    for (; *text; text++) {
+        unsigned char c = (unsigned char)*text;
+        if (c < 0x20 || c >= 0x7f) {
+            o += sprintf(o, "\\x%02x", c);
+        }
+        else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void host_valid(const char *host, int want)
+{
+    ok(hsts_host_is_valid(host) == want,
+       apr_psprintf(pool, "host '%s' is %svalid in a Location",
+                    printable(host), want ? "" : "not "));
+}
+
+static void test_host_valid(void)
+{
+    host_valid("example.com", 1);
+    host_valid("www.example.com", 1);
+    host_valid("a-b_c.example.com", 1);
+    host_valid("EXAMPLE.com", 1);
+    host_valid("x", 1);
+    host_valid("127.0.0.1", 1);
+    host_valid("::1", 1);
+    host_valid("2001:db8::1", 1);
+    host_valid("::ffff:192.0.2.1", 1);
+
+    host_valid("", 0);
+    host_valid("evil.example?.wild.example.com", 0);
+    host_valid("evil.example#.wild.example.com", 0);
+    host_valid("evil.example/.wild.example.com", 0);
+    host_valid("evil.example\\.wild.example.com", 0);
+    host_valid("user@x.wild.example.com", 0);
+    host_valid("evil.example%2f.wild.example.com", 0);
+    host_valid("a b.example.com", 0);
+    host_valid("a\tb.example.com", 0);
+    host_valid("a\rSet-Cookie: x=1", 0);
+    host_valid("a\nb", 0);
+    host_valid("ex\xc3\xa4mple.com", 0);
+    host_valid("example.com:8080", 0);
+    host_valid("[::1]", 0);
+    host_valid("::g", 0);
+    host_valid("1:2:3:4:5:6:7:8:9", 0);
+    host_valid("fe80::1%eth0", 0);
+    host_valid("a,b", 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -566,7 +648,22 @@ static void test_cidr(void)
     cidr_ok("fe80::1/64", APR_INET6, 64, "fe80::");
     cidr_ok("::/0", APR_INET6, 0, "::");
     cidr_ok("ffff::1/0", APR_INET6, 0, "::");
-    cidr_ok("::ffff:192.0.2.1", APR_INET6, 128, "::ffff:192.0.2.1");
+
+    /* IPv4-mapped IPv6 blocks of 96 bits or more are the IPv4 block */
+    cidr_ok("::ffff:192.0.2.1", APR_INET, 32, "192.0.2.1");
+    cidr_ok("::ffff:192.0.2.1/128", APR_INET, 32, "192.0.2.1");
+    cidr_ok("::FFFF:10.0.0.1", APR_INET, 32, "10.0.0.1");
+    cidr_ok("::ffff:10.0.0.0/104", APR_INET, 8, "10.0.0.0");
+    cidr_ok("::ffff:10.1.2.3/104", APR_INET, 8, "10.0.0.0");
+    cidr_ok("::ffff:192.168.1.200/121", APR_INET, 25, "192.168.1.128");
+    cidr_ok("::ffff:a00:1/120", APR_INET, 24, "10.0.0.0");
+    cidr_ok("::ffff:1.2.3.4/96", APR_INET, 0, "0.0.0.0");
+    /* shorter blocks, and addresses that are not mapped, stay IPv6 */
+    cidr_ok("::ffff:1.2.3.4/95", APR_INET6, 95, "::fffe:0:0");
+    cidr_ok("::ffff:0:0/80", APR_INET6, 80, "::");
+    cidr_ok("::1.2.3.4", APR_INET6, 128, "::1.2.3.4");
+    cidr_ok("::fffe:1.2.3.4", APR_INET6, 128, "::fffe:1.2.3.4");
+    cidr_ok("1::ffff:1.2.3.4", APR_INET6, 128, "1::ffff:1.2.3.4");
 
     /* errors */
     cidr_err("");
@@ -647,6 +744,32 @@ static void test_cidr(void)
     arr = blocks(NULL, NULL);
     addr_in(arr, "no blocks", "1.2.3.4", 0);
     addr_in(arr, "no blocks", "::1", 0);
+
+    /* IPv4-mapped blocks match IPv4 peers and IPv4-mapped peers alike */
+    arr = blocks("::ffff:10.0.0.1", NULL);
+    addr_in(arr, "::ffff:10.0.0.1", "10.0.0.1", 1);
+    addr_in(arr, "::ffff:10.0.0.1", "::ffff:10.0.0.1", 1);
+    addr_in(arr, "::ffff:10.0.0.1", "10.0.0.2", 0);
+    addr_in(arr, "::ffff:10.0.0.1", "::ffff:10.0.0.2", 0);
+    addr_in(arr, "::ffff:10.0.0.1", "::10.0.0.1", 0);
+    addr_in(arr, "::ffff:10.0.0.1", "2001:db8::a00:1", 0);
+
+    arr = blocks("::ffff:10.0.0.0/104", NULL);
+    addr_in(arr, "::ffff:10.0.0.0/104", "10.0.0.0", 1);
+    addr_in(arr, "::ffff:10.0.0.0/104", "10.255.255.255", 1);
+    addr_in(arr, "::ffff:10.0.0.0/104", "::ffff:10.9.8.7", 1);
+    addr_in(arr, "::ffff:10.0.0.0/104", "11.0.0.0", 0);
+    addr_in(arr, "::ffff:10.0.0.0/104", "::ffff:9.255.255.255", 0);
+    addr_in(arr, "::ffff:10.0.0.0/104", "::a00:1", 0);
+
+    arr = blocks("::ffff:127.0.0.1", NULL);
+    addr_in(arr, "::ffff:127.0.0.1", "127.0.0.1", 1);
+    addr_in(arr, "::ffff:127.0.0.1", "::1", 0);
+
+    arr = blocks("::ffff:0.0.0.0/96", NULL);
+    addr_in(arr, "::ffff:0.0.0.0/96", "1.2.3.4", 1);
+    addr_in(arr, "::ffff:0.0.0.0/96", "::ffff:1.2.3.4", 1);
+    addr_in(arr, "::ffff:0.0.0.0/96", "2001:db8::1", 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -696,6 +819,7 @@ int main(void)
 
     test_host_match();
     test_target();
+    test_host_valid();
     test_location();
     test_exclude();
     test_cidr();

@@ -153,6 +153,23 @@ sub read_response {
     }
 }
 
+# Puts bytes back in front of what is still to be read (after a test
+# looked at a raw line itself).
+sub unread {
+    my ($self, $bytes) = @_;
+    $self->{buf} = $bytes . $self->{buf};
+}
+
+# Every byte the server sends until it closes the connection (for
+# responses that are not HTTP/1.x, such as HTTP/0.9 ones).
+sub read_all {
+    my ($self) = @_;
+    1 while $self->fill;
+    my $all = $self->{buf};
+    $self->{buf} = '';
+    return $all;
+}
+
 # Whether the server closed the connection (no byte is pending).
 sub at_eof {
     my ($self) = @_;
