@@ -55,7 +55,9 @@ typedef struct {
     const hsts_tls_ports_t *tls_ports;
     const char *canonical_host;      /* ServerName, lower case */
     apr_port_t own_tls_port;         /* TLS port of this host's ServerName */
-    int active_anywhere;             /* main server: any host engaged */
+    int guard_always;                /* something configured may set the
+                                      * header after fixups */
+    int guard_cached;                /* mod_cache may answer without fixups */
 } hsts_server_conf;
 
 extern module AP_MODULE_DECLARE_DATA hsts_module;
@@ -66,12 +68,15 @@ void hsts_conf_policy(const hsts_server_conf *conf, hsts_policy_t *policy);
 /* hsts_hosts.c */
 
 /*
- * Whether a server is a TLS virtual host (SSLEngine on, in its
- * <VirtualHost> or inherited from the server config), as read from the
- * configuration tree.
+ * Completes every server's derived configuration from the configuration
+ * tree: the redirect is switched off in TLS virtual hosts (SSLEngine on,
+ * where a plain request cannot arrive), each host learns which port
+ * serves a name over TLS, and guard_always is set when a Header
+ * directive names Strict-Transport-Security, an output filter is
+ * configured, or .htaccess files may add either.
  */
-const hsts_tls_ports_t *hsts_tls_ports_build(apr_pool_t *p, apr_pool_t *ptemp,
-                                             server_rec *main_server);
+void hsts_hosts_prepare(apr_pool_t *pconf, apr_pool_t *ptemp,
+                        server_rec *main_server);
 
 /* The port of the TLS host that serves host, else 443. */
 apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host);

@@ -44,6 +44,7 @@ typedef struct {
     apr_array_header_t *listen_ports;/* apr_port_t of Listen directives */
     apr_hash_t *md_names;            /* names in MDomain/MDomainSet */
     int section_ids;
+    int others_may_set_sts;          /* see hsts_hosts_prepare */
 } conftree_t;
 
 static const char *section_key(apr_pool_t *p, const char *file,
@@ -53,9 +54,11 @@ static const char *section_key(apr_pool_t *p, const char *file,
 }
 
 /* "on" and address lists switch mod_ssl on; "off" and "optional" do not. */
-static int ssl_engine_value(const char *args)
+static int ssl_engine_value(apr_pool_t *p, const char *args)
 {
-    return strcasecmp(args, "off") && strcasecmp(args, "optional");
+    const char *value = ap_getword_conf(p, &args);
+
+    return strcasecmp(value, "off") && strcasecmp(value, "optional");
 }
 
 /* A Header directive that sends Strict-Transport-Security, if this is one. */
@@ -125,6 +128,50 @@ static void read_md_names(apr_pool_t *p, const char *args, apr_hash_t *names)
     }
 }
 
+/* Whether a Header directive's arguments name Strict-Transport-Security
+ * (any action: "unset" and "edit" change mod_hsts's header too). */
+static int names_sts(apr_pool_t *p, const char *args)
+{
+    while (*args) {
+        if (!strcasecmp(ap_getword_conf(p, &args), HSTS_HEADER_NAME)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Whether a directive may make something change response headers after
+ * the fixups phase for a file the default handler serves: configured
+ * output filters (which may be mod_headers', mod_lua's, a Perl one...),
+ * Lua and Perl hooks, and .htaccess files allowed to hold Header
+ * directives. Conservative: then every response gets the guard filter.
+ */
+static int may_touch_headers_later(const char *name, const char *args)
+{
+    static const char *const filters[] = {
+        "SetOutputFilter", "AddOutputFilter", "AddOutputFilterByType",
+        "FilterChain", "FilterProvider", NULL
+    };
+    int i;
+
+    for (i = 0; filters[i]; i++) {
+        if (!strcasecmp(name, filters[i])) {
+            return 1;
+        }
+    }
+    if (!strncasecmp(name, "Lua", 3) || !strncasecmp(name, "Perl", 4)) {
+        return 1;
+    }
+    if (!strcasecmp(name, "AllowOverride")) {
+        return ap_strcasestr(args, "All") || ap_strcasestr(args, "FileInfo");
+    }
+    if (!strcasecmp(name, "AllowOverrideList")) {
+        return ap_strcasestr(args, "Header") != NULL;
+    }
+    return 0;
+}
+
 /* Reads the directives of one level, descending into nested sections. */
 static void read_level(apr_pool_t *p, conftree_t *tree,
                        const ap_directive_t *first, const char *scope,
@@ -136,7 +183,7 @@ static void read_level(apr_pool_t *p, conftree_t *tree,
         const char *name = d->directive;
 
         if (!strcasecmp(name, "SSLEngine")) {
-            sec->ssl_engine = ssl_engine_value(d->args);
+            sec->ssl_engine = ssl_engine_value(p, d->args);
         }
         else if (!strcasecmp(name, "SSLCertificateFile")) {
             if (!sec->cert_files) {
@@ -149,6 +196,10 @@ static void read_level(apr_pool_t *p, conftree_t *tree,
         }
         else if (!strcasecmp(name, "Header")) {
             read_header(p, d, scope, sec);
+            tree->others_may_set_sts |= names_sts(p, d->args);
+        }
+        else if (may_touch_headers_later(name, d->args)) {
+            tree->others_may_set_sts = 1;
         }
         else if (!strcasecmp(name, "MDomain") || !strcasecmp(name, "MDomainSet")
                  || !strcasecmp(name, "ManagedDomain")
@@ -281,41 +332,52 @@ static void port_note(apr_pool_t *p, apr_hash_t *exact, const char *name,
     }
 }
 
-const hsts_tls_ports_t *hsts_tls_ports_build(apr_pool_t *p, apr_pool_t *ptemp,
-                                             server_rec *main_server)
+void hsts_hosts_prepare(apr_pool_t *pconf, apr_pool_t *ptemp,
+                        server_rec *main_server)
 {
-    hsts_tls_ports_t *ports = apr_palloc(p, sizeof(*ports));
+    hsts_tls_ports_t *ports = apr_palloc(pconf, sizeof(*ports));
     conftree_t *tree = conftree_read(ptemp);
     apr_array_header_t *vhosts = vhosts_in_file_order(ptemp, main_server);
+    server_rec *s;
     int i, j;
 
-    ports->exact = apr_hash_make(p);
-    ports->wild = apr_array_make(p, 1, sizeof(wild_port_t));
+    ports->exact = apr_hash_make(pconf);
+    ports->wild = apr_array_make(pconf, 1, sizeof(wild_port_t));
     for (i = 0; i < vhosts->nelts; i++) {
-        server_rec *s = APR_ARRAY_IDX(vhosts, i, server_rec *);
+        hsts_server_conf *conf;
         apr_port_t port;
 
+        s = APR_ARRAY_IDX(vhosts, i, server_rec *);
         if (!server_is_tls(tree, section_of(ptemp, tree, s))) {
             continue;
         }
+        /* no plain-HTTP request can arrive here */
+        conf = ap_get_module_config(s->module_config, &hsts_module);
+        conf->redirect_mode = HSTS_REDIRECT_OFF;
         port = server_port(s, 1);
-        port_note(p, ports->exact, s->server_hostname, port);
+        port_note(pconf, ports->exact, s->server_hostname, port);
         for (j = 0; s->names && j < s->names->nelts; j++) {
-            port_note(p, ports->exact, APR_ARRAY_IDX(s->names, j, char *),
+            port_note(pconf, ports->exact, APR_ARRAY_IDX(s->names, j, char *),
                       port);
         }
         for (j = 0; s->wild_names && j < s->wild_names->nelts; j++) {
             wild_port_t *w = apr_array_push(ports->wild);
-            w->pattern = apr_pstrdup(p, APR_ARRAY_IDX(s->wild_names, j,
-                                                      char *));
+            w->pattern = apr_pstrdup(pconf, APR_ARRAY_IDX(s->wild_names, j,
+                                                          char *));
             w->port = port;
         }
     }
     if (!vhosts->nelts && server_is_tls(tree, &tree->main)) {
-        port_note(p, ports->exact, main_server->server_hostname,
+        port_note(pconf, ports->exact, main_server->server_hostname,
                   server_port(main_server, 1));
     }
-    return ports;
+    for (s = main_server; s; s = s->next) {
+        hsts_server_conf *conf = ap_get_module_config(s->module_config,
+                                                      &hsts_module);
+        conf->tls_ports = ports;
+        conf->own_tls_port = hsts_tls_port_for(ports, conf->canonical_host);
+        conf->guard_always = tree->others_may_set_sts;
+    }
 }
 
 apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host)
@@ -392,6 +454,13 @@ static int managed_by_md(const conftree_t *tree, const hsts_lint_host_t *h,
            && ap_find_linked_module("mod_md.c") != NULL;
 }
 
+/* A file name as a directive's raw arguments give it: quotes removed,
+ * relative to ServerRoot, as mod_ssl reads it. */
+static const char *file_arg(apr_pool_t *p, const char *args)
+{
+    return ap_server_root_relative(p, ap_getword_conf(p, &args));
+}
+
 static void host_certificates(apr_pool_t *p, hsts_cert_checker_t *checker,
                               const conftree_t *tree, const section_t *sec,
                               hsts_lint_host_t *h)
@@ -423,9 +492,8 @@ static void host_certificates(apr_pool_t *p, hsts_cert_checker_t *checker,
     preload = hsts_lint_host_preload(p, h);
     for (i = 0; i < files->nelts; i++) {
         hsts_cert_check(checker, p,
-                        ap_server_root_relative(p, APR_ARRAY_IDX(files, i,
-                                                                 const char *)),
-                        chain ? ap_server_root_relative(p, chain) : NULL,
+                        file_arg(p, APR_ARRAY_IDX(files, i, const char *)),
+                        chain ? file_arg(p, chain) : NULL,
                         names, preload, h->cert_issues);
     }
 }
@@ -458,12 +526,18 @@ static apr_array_header_t *main_addrs(apr_pool_t *p, const conftree_t *tree,
 }
 
 static void host_from_server(apr_pool_t *p, const conftree_t *tree,
-                             server_rec *s, hsts_lint_host_t *h)
+                             server_rec *s, const hsts_server_conf *main_conf,
+                             hsts_lint_host_t *h)
 {
     const hsts_server_conf *conf = ap_get_module_config(s->module_config,
                                                         &hsts_module);
     const section_t *sec = section_of(p, tree, s);
     char *name = apr_pstrdup(p, s->server_hostname);
+    /* Unless the module is flagged AP_MODULE_FLAG_ALWAYS_MERGE, a virtual
+     * host without a mod_hsts directive of its own shares the main
+     * server's configuration record (httpd merges nothing then): what
+     * that says was set in the server config, not here. */
+    int own = !s->is_virtual || conf != main_conf;
 
     memset(h, 0, sizeof(*h));
     ap_str_tolower(name);
@@ -479,14 +553,16 @@ static void host_from_server(apr_pool_t *p, const conftree_t *tree,
     h->addrs = addr_keys(p, s);
 
     h->hsts = conf->enabled == 1;
-    h->hsts_explicit = conf->enabled == 1 && conf->enabled_where != NULL;
+    h->hsts_explicit = own && conf->enabled == 1
+                       && conf->enabled_where != NULL;
     hsts_conf_policy(conf, &h->policy);
     h->policy_text = conf->policy_set ? conf->policy_value : NULL;
     h->policy_where = conf->enabled_where ? conf->enabled_where
                                           : conf->policy_where;
     h->redirect = conf->redirect != HSTS_UNSET
                   && conf->redirect != HSTS_REDIRECT_OFF;
-    h->redirect_explicit = h->redirect && conf->redirect_where != NULL;
+    h->redirect_explicit = own && h->redirect
+                           && conf->redirect_where != NULL;
 
     /* mod_headers merges the server config's rules into every host's */
     h->header_rules = apr_array_make(p, 2, sizeof(hsts_header_rule_t));
@@ -508,22 +584,30 @@ static apr_array_header_t *hosts_read(apr_pool_t *p, server_rec *main_server,
     apr_array_header_t *hosts = apr_array_make(p, vhosts->nelts + 1,
                                                sizeof(hsts_lint_host_t));
     hsts_cert_checker_t *checker = hsts_cert_checker_make(p, apr_time_now());
+    const hsts_server_conf *main_conf = ap_get_module_config(
+        main_server->module_config, &hsts_module);
     hsts_lint_host_t *h;
     int i;
 
     *ignores = apr_array_make(p, vhosts->nelts + 1,
                               sizeof(apr_array_header_t *));
     h = apr_array_push(hosts);
-    host_from_server(p, tree, main_server, h);
+    host_from_server(p, tree, main_server, main_conf, h);
     h->linted = vhosts->nelts == 0;
     h->addrs = main_addrs(p, tree, vhosts);
+    /* Without a port in its ServerName, the main server is named by the
+     * first listener it answers on. */
+    if (!main_server->port && h->addrs->nelts) {
+        h->port = (apr_port_t)atoi(APR_ARRAY_IDX(h->addrs, 0, const char *)
+                                   + sizeof("listen:") - 1);
+    }
     APR_ARRAY_PUSH(*ignores, apr_array_header_t *) =
         ((hsts_server_conf *)ap_get_module_config(main_server->module_config,
                                                   &hsts_module))->lint_ignore;
     for (i = 0; i < vhosts->nelts; i++) {
         server_rec *s = APR_ARRAY_IDX(vhosts, i, server_rec *);
         h = apr_array_push(hosts);
-        host_from_server(p, tree, s, h);
+        host_from_server(p, tree, s, main_conf, h);
         h->linted = 1;
         APR_ARRAY_PUSH(*ignores, apr_array_header_t *) =
             ((hsts_server_conf *)ap_get_module_config(s->module_config,
@@ -561,9 +645,12 @@ static int ignored(const apr_array_header_t *ignore, const char *code)
 /*
  * Lints every host and logs each finding not ignored (to stderr before
  * the error log is open, as in configtest). Error-class findings are
- * logged at error level under HSTSLint Strict. Returns how many errors.
+ * logged at error level under HSTSLint Strict. With only_if_errors,
+ * nothing is logged unless there is an error-class finding. Returns how
+ * many errors.
  */
-static int lint_and_log(apr_pool_t *p, server_rec *main_server, int strict)
+static int lint_and_log(apr_pool_t *p, server_rec *main_server, int strict,
+                        int only_if_errors)
 {
     apr_array_header_t *ignores, *hosts, *findings;
     const hsts_finding_t *f;
@@ -577,6 +664,16 @@ static int lint_and_log(apr_pool_t *p, server_rec *main_server, int strict)
     psl_free(psl);
 
     f = (const hsts_finding_t *)findings->elts;
+    for (i = 0; only_if_errors && i < findings->nelts; i++) {
+        errors += f[i].issue.severity == HSTS_ERROR
+                  && !ignored(APR_ARRAY_IDX(ignores, f[i].host,
+                                            apr_array_header_t *),
+                              f[i].issue.code);
+    }
+    if (only_if_errors && !errors) {
+        return 0;
+    }
+    errors = 0;
     for (i = 0; i < findings->nelts; i++) {
         const hsts_lint_host_t *h = &APR_ARRAY_IDX(hosts, f[i].host,
                                                    hsts_lint_host_t);
@@ -657,7 +754,10 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                          && !server_running(ptemp))) {
         return OK;
     }
-    errors = lint_and_log(ptemp, main_server, mode == HSTS_LINT_STRICT);
+    /* A first start logs its findings in post_config, once the error
+     * log is open; here only what stops it, so nothing is logged twice. */
+    errors = lint_and_log(ptemp, main_server, mode == HSTS_LINT_STRICT,
+                          !configtest);
     if (mode == HSTS_LINT_STRICT && errors) {
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
                      "mod_hsts: HSTSLint Strict: %d error finding%s above. "
@@ -681,6 +781,6 @@ int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
         || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
     }
-    lint_and_log(ptemp, main_server, mode == HSTS_LINT_STRICT);
+    lint_and_log(ptemp, main_server, mode == HSTS_LINT_STRICT, 0);
     return OK;
 }

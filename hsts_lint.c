@@ -271,6 +271,11 @@ static void lint_index(lint_t *l)
         const apr_array_header_t *all[2];
         int k;
 
+        /* A host that listens nowhere (the main server, when virtual
+         * hosts claim every listener) answers for no name. */
+        if (!h->addrs || !h->addrs->nelts) {
+            continue;
+        }
         name_index_add_host(l->p, h->is_tls ? &l->tls : &l->plain, h, i);
         for (j = 0; h->addrs && j < h->addrs->nelts; j++) {
             const char *key = APR_ARRAY_IDX(h->addrs, j, const char *);
@@ -627,13 +632,25 @@ static void check_header_rules(lint_t *l, int host)
     }
 }
 
-/* A preload host's plain-HTTP side: a same-host redirect (preload list). */
+/*
+ * A preload host's plain-HTTP side: a same-host redirect (preload list).
+ * As the contract words it, the finding is for a host that is reachable
+ * over plain HTTP while no plain-HTTP virtual host redirects it: one that
+ * answers for it with HSTSRedirect, and names it (a default host that
+ * redirects to its own name does not redirect it).
+ */
 static void check_redirects(lint_t *l, int host)
 {
     const hsts_lint_host_t *h = HOST(l, host);
     apr_array_header_t *servers = plain_servers(l, h->name);
     int i;
 
+    for (i = 0; i < servers->nelts; i++) {
+        const hsts_lint_host_t *s = HOST(l, APR_ARRAY_IDX(servers, i, int));
+        if (s->redirect && host_names(s, h->name)) {
+            return;
+        }
+    }
     for (i = 0; i < servers->nelts; i++) {
         int si = APR_ARRAY_IDX(servers, i, int);
         const hsts_lint_host_t *s = HOST(l, si);
@@ -875,7 +892,7 @@ static void lint_host(lint_t *l, int host)
             finding(l, host, all[i].code, all[i].severity, all[i].message);
         }
     }
-    if (h->hsts && h->policy.has_max_age && h->policy.max_age == 0) {
+    if (sent.has_max_age && sent.max_age == 0) {
         finding(l, host, "policy.max_age.zero", HSTS_INFO,
                 "It sends max-age=0, which tells browsers to forget its HSTS "
                 "policy. Raise HSTSMaxAge once HTTPS works everywhere.");

@@ -34,8 +34,6 @@
 #endif
 
 
-static ap_filter_rec_t *hsts_filter_handle;
-
 /* ------------------------------------------------------------------ */
 /* Per-server configuration                                            */
 
@@ -431,16 +429,53 @@ static const command_rec hsts_cmds[] = {
 /* ------------------------------------------------------------------ */
 /* Startup: everything a request needs is computed here, once.         */
 
+static int hsts_redirect_handler(request_rec *r, int lookup);
+
+/*
+ * A quick handler costs every request of every host a call, TLS ones
+ * included, so it is registered only for a configuration that needs it:
+ * one with a plain-HTTP redirect, or with mod_cache (whose answers skip
+ * the fixups phase). It must run before mod_cache's, so the hooks are
+ * sorted again. Hooks and this flag both go with the configuration pool.
+ */
+static int quick_handler_registered;
+
+static apr_status_t quick_handler_gone(void *data)
+{
+    (void)data;
+    quick_handler_registered = 0;
+    return APR_SUCCESS;
+}
+
+static void register_quick_handler_if_needed(apr_pool_t *pconf,
+                                             server_rec *main_server)
+{
+    static const char *const before_cache[] = { "mod_cache.c", NULL };
+    int needed = 0;
+    server_rec *s;
+
+    for (s = main_server; s && !needed; s = s->next) {
+        const hsts_server_conf *conf = ap_get_module_config(s->module_config,
+                                                            &hsts_module);
+        needed = conf->redirect_mode != HSTS_REDIRECT_OFF
+                 || (conf->guard_cached && conf->engaged);
+    }
+    if (needed && !quick_handler_registered) {
+        ap_hook_quick_handler(hsts_redirect_handler, NULL, before_cache,
+                              APR_HOOK_FIRST);
+        apr_hook_sort_all();
+        quick_handler_registered = 1;
+        apr_pool_cleanup_register(pconf, NULL, quick_handler_gone,
+                                  apr_pool_cleanup_null);
+    }
+}
+
 static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *main_server)
 {
-    const hsts_tls_ports_t *ports;
-    hsts_server_conf *main_conf;
     server_rec *s;
-    int active = 0;
 
     (void)plog;
-    ports = hsts_tls_ports_build(pconf, ptemp, main_server);
     for (s = main_server; s; s = s->next) {
         hsts_server_conf *conf = ap_get_module_config(s->module_config,
                                                       &hsts_module);
@@ -468,12 +503,12 @@ static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         host = apr_pstrdup(pconf, s->server_hostname);
         ap_str_tolower(host);
         conf->canonical_host = host;
-        conf->tls_ports = ports;
-        conf->own_tls_port = hsts_tls_port_for(ports, conf->canonical_host);
-        active |= conf->engaged || conf->trusted_proxies != NULL;
+        conf->guard_cached = ap_find_linked_module("mod_cache.c") != NULL;
     }
-    main_conf = ap_get_module_config(main_server->module_config, &hsts_module);
-    main_conf->active_anywhere = active;
+    /* TLS hosts, redirect ports, and whether anything else may set the
+     * header, from the configuration tree */
+    hsts_hosts_prepare(pconf, ptemp, main_server);
+    register_quick_handler_if_needed(pconf, main_server);
 
     return hsts_lint_post_config(pconf, ptemp, main_server);
 }
@@ -481,13 +516,32 @@ static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 /* ------------------------------------------------------------------ */
 /* Requests                                                            */
 
+static ap_filter_rec_t *hsts_guard_handle;
+
+/* What a TLS connection's slot in conn_config holds once it is known. */
+static const char conn_is_tls;
+
+/* Asks whether a connection is TLS, and remembers a yes in its conn_config
+ * slot (a connection never stops being TLS; a plain one may yet be
+ * upgraded, so a no is not kept). */
+static int connection_is_tls(conn_rec *c)
+{
+    if (!ap_ssl_conn_is_ssl(c)) {
+        return 0;
+    }
+    ap_set_module_config(c->conn_config, &hsts_module, (void *)&conn_is_tls);
+    return 1;
+}
+
 /* Over TLS, or from a trusted proxy that says the client used https. */
-static int request_is_secure(request_rec *r, const hsts_server_conf *conf)
+static APR_INLINE int request_is_secure(request_rec *r,
+                                        const hsts_server_conf *conf)
 {
     conn_rec *c = r->connection;
     const char *proto;
 
-    if (ap_ssl_conn_is_ssl(c)) {
+    if (ap_get_module_config(c->conn_config, &hsts_module) == &conn_is_tls
+        || connection_is_tls(c)) {
         return 1;
     }
     if (!conf->trusted_proxies
@@ -501,55 +555,101 @@ static int request_is_secure(request_rec *r, const hsts_server_conf *conf)
 }
 
 /*
- * Runs on every request, before any response header can be written, and
- * adds the filter that fixes the header. It sits in the protocol part of
- * the chain, so it survives internal redirects and error responses and
- * runs after every content filter (mod_headers among them).
+ * The one Strict-Transport-Security header of a response: the host's
+ * policy over TLS, and none over plain HTTP, whatever else set one.
+ * httpd sends both header tables, so both are fixed.
  */
-static int hsts_create_request(request_rec *r)
+static void fix_headers(request_rec *r, const hsts_server_conf *conf,
+                        int secure)
 {
-    const hsts_server_conf *main_conf;
+    if (apr_table_elts(r->err_headers_out)->nelts) {
+        apr_table_unset(r->err_headers_out, HSTS_HEADER_NAME);
+    }
+    if (secure) {
+        apr_table_setn(r->headers_out, HSTS_HEADER_NAME, conf->header_value);
+    }
+    else {
+        apr_table_unset(r->headers_out, HSTS_HEADER_NAME);
+    }
+}
 
-    if (r->main || r->prev) {
-        return OK;
+/* Whether mod_hsts has the header to fix on this request: 1 secure, 0
+ * plain, -1 nothing to do (HSTS off over TLS, or not engaged). */
+static APR_INLINE int header_duty(request_rec *r, const hsts_server_conf *conf)
+{
+    int secure;
+
+    if (!conf->engaged) {
+        return -1;
     }
-    main_conf = ap_get_module_config(ap_server_conf->module_config,
-                                     &hsts_module);
-    if (main_conf->active_anywhere) {
-        ap_add_output_filter_handle(hsts_filter_handle, NULL, r,
-                                    r->connection);
-    }
-    return OK;
+    secure = request_is_secure(r, conf);
+    return secure && !conf->header_value ? -1 : secure;
 }
 
 /*
- * Sets the one Strict-Transport-Security header of a response, or removes
- * every such header from a plain-HTTP response. The filter runs again
- * whenever the response's header tables change (httpd swaps them when it
- * turns a response into an error page), so errors get the header too.
+ * The guard: fixes the header tables once more just before httpd writes
+ * the response header, after handlers (CGI, proxy...) and content filters
+ * (mod_headers...) have had their say. It sits right in front of the
+ * protocol filters (HTTP_HEADER, and mod_http2's), and does its work on
+ * the first brigade only.
  */
-static apr_status_t hsts_header_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+static apr_status_t hsts_guard_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
+    const hsts_server_conf *conf = ap_get_module_config(
+        r->server->module_config, &hsts_module);
+    int duty = header_duty(r, conf);
 
-    if (f->ctx != r->headers_out) {
-        const hsts_server_conf *conf =
-            ap_get_module_config(r->server->module_config, &hsts_module);
-
-        if (request_is_secure(r, conf)) {
-            if (conf->header_value) {
-                apr_table_unset(r->err_headers_out, HSTS_HEADER_NAME);
-                apr_table_setn(r->headers_out, HSTS_HEADER_NAME,
-                               conf->header_value);
-            }
-        }
-        else if (conf->engaged) {
-            apr_table_unset(r->err_headers_out, HSTS_HEADER_NAME);
-            apr_table_unset(r->headers_out, HSTS_HEADER_NAME);
-        }
-        f->ctx = r->headers_out;
+    if (duty >= 0) {
+        fix_headers(r, conf, duty);
     }
+    ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
+}
+
+static void add_guard(request_rec *r)
+{
+    ap_add_output_filter_handle(hsts_guard_handle, NULL, r, r->connection);
+}
+
+/*
+ * Every response that reaches a handler passes here last, after
+ * mod_headers' fixups. The header goes in now: for a file served by the
+ * default handler nothing else touches it afterwards, so the guard is
+ * only added when a handler or a configured filter might.
+ */
+static int hsts_fixups(request_rec *r)
+{
+    const hsts_server_conf *conf = ap_get_module_config(
+        r->server->module_config, &hsts_module);
+    int duty;
+
+    if (r->main || (duty = header_duty(r, conf)) < 0) {
+        return DECLINED;
+    }
+    fix_headers(r, conf, duty);
+    if (r->handler || conf->guard_always) {
+        add_guard(r);
+    }
+    return DECLINED;
+}
+
+/*
+ * Error pages, redirects made by other modules, 304s: httpd swaps the
+ * header tables and may add mod_headers' "always" headers on the way, so
+ * these responses always get the guard.
+ */
+static void hsts_insert_error_filter(request_rec *r)
+{
+    const hsts_server_conf *conf;
+
+    if (r->main) {
+        return;
+    }
+    conf = ap_get_module_config(r->server->module_config, &hsts_module);
+    if (header_duty(r, conf) >= 0) {
+        add_guard(r);
+    }
 }
 
 /*
@@ -611,12 +711,17 @@ static int hsts_redirect_handler(request_rec *r, int lookup)
     apr_port_t port;
     int permanent;
 
-    if (lookup || r->main || r->prev) {
-        return DECLINED;
-    }
     conf = ap_get_module_config(r->server->module_config, &hsts_module);
     if (conf->redirect_mode == HSTS_REDIRECT_OFF
-        || request_is_secure(r, conf)) {
+        || lookup || r->main || r->prev) {
+        /* mod_cache may answer next, without fixups: guard its answer */
+        if (conf->guard_cached && !lookup && !r->main
+            && header_duty(r, conf) >= 0) {
+            add_guard(r);
+        }
+        return DECLINED;
+    }
+    if (request_is_secure(r, conf)) {
         return DECLINED;
     }
     /* A tunnel has no URL to redirect; and "OPTIONS http://host" without
@@ -676,17 +781,16 @@ static int hsts_redirect_handler(request_rec *r, int lookup)
 
 static void hsts_register_hooks(apr_pool_t *p)
 {
-    /* Before mod_cache, so a cached page never bypasses the redirect. */
-    static const char *const before_cache[] = { "mod_cache.c", NULL };
-
     (void)p;
-    hsts_filter_handle = ap_register_output_filter("HSTS", hsts_header_filter,
-                                                   NULL, AP_FTYPE_PROTOCOL);
-    /* MIDDLE: before mod_http's REALLY_LAST hook adds HTTP_HEADER, so the
-     * filter sits in front of it (and of mod_http2's response filter). */
-    ap_hook_create_request(hsts_create_request, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_quick_handler(hsts_redirect_handler, NULL, before_cache,
-                          APR_HOOK_FIRST);
+    /* After every content filter, in front of the protocol filters. */
+    hsts_guard_handle = ap_register_output_filter("HSTS", hsts_guard_filter,
+                                                  NULL, AP_FTYPE_PROTOCOL - 1);
+    /* The quick handler (the redirect) is registered in post_config, and
+     * only when the configuration needs it. */
+    /* After every other fixup, mod_headers' included. */
+    ap_hook_fixups(hsts_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
+    ap_hook_insert_error_filter(hsts_insert_error_filter, NULL, NULL,
+                                APR_HOOK_MIDDLE);
     ap_hook_check_config(hsts_lint_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(hsts_post_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
@@ -699,5 +803,7 @@ AP_DECLARE_MODULE(hsts) = {
     hsts_merge_server_config,
     hsts_cmds,
     hsts_register_hooks,
-    AP_MODULE_FLAG_NONE
+    /* every virtual host gets a record of its own, even without a
+     * directive of ours: post_config derives per-host values into it */
+    AP_MODULE_FLAG_ALWAYS_MERGE
 };

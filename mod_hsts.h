@@ -216,7 +216,10 @@ typedef struct {
     int linted;                    /* its own findings are reported */
     apr_array_header_t *names;     /* ServerAlias names (const char *) */
     apr_array_header_t *wild_names;/* ServerAlias patterns (const char *) */
-    apr_array_header_t *addrs;     /* where it listens: "ip:port" keys */
+    apr_array_header_t *addrs;     /* where it listens: "ip:port" keys;
+                                    * none: it answers for no name (the
+                                    * main server when virtual hosts
+                                    * claim every listener) */
 
     int hsts;                      /* HSTS on (set or inherited) */
     int hsts_explicit;             /* set on in this virtual host itself */

@@ -1,9 +1,612 @@
+/*
+ * Unit tests of the startup lint's certificate checks (hsts_cert.c).
+ *
+ * The certificates are made here, at run time, with OpenSSL: a test CA,
+ * an intermediate, leaves signed by them with the names, validity periods
+ * and digests each test needs, self-signed ones, and files in PEM, DER or
+ * nothing at all. The checker gets a fixed "now", so the validity tests
+ * do not depend on the clock.
+ */
 #include "mod_hsts.h"
 #include "tap.h"
+
 #include <apr_general.h>
+#include <apr_strings.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static apr_pool_t *pool;
+static const char *dir;            /* the temporary directory */
+
+#define DAY  86400
+#define NOW  ((time_t)1767225600)  /* 2026-01-01T00:00:00Z */
+
+/* ------------------------------------------------------------------ */
+/* Making certificates                                                  */
+
+typedef struct {
+    X509 *crt;
+    EVP_PKEY *key;
+} pki_t;
+
+static EVP_PKEY *new_key(void)
+{
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+
+    if (!key) {
+        fprintf(stderr, "cannot make a key\n");
+        exit(2);
+    }
+    return key;
+}
+
+static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+    X509V3_CTX ctx;
+    X509_EXTENSION *ext;
+
+    X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
+    ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    if (!ext || !X509_add_ext(x, ext, -1)) {
+        fprintf(stderr, "cannot add extension %d=%s\n", nid, value);
+        exit(2);
+    }
+    X509_EXTENSION_free(ext);
+}
+
+/*
+ * A certificate for cn. san: "DNS:a,IP:1.2.3.4" or NULL. issuer NULL
+ * makes it self-signed. Valid from not_before to not_after.
+ */
+static pki_t make_cert(const char *cn, const char *san, int ca,
+                       time_t not_before, time_t not_after,
+                       const EVP_MD *md, const pki_t *issuer)
+{
+    static long serial = 1000;
+    pki_t out;
+    X509_NAME *name;
+
+    out.key = new_key();
+    out.crt = X509_new();
+    X509_set_version(out.crt, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(out.crt), serial++);
+    ASN1_TIME_set(X509_getm_notBefore(out.crt), not_before);
+    ASN1_TIME_set(X509_getm_notAfter(out.crt), not_after);
+    name = X509_NAME_new();
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               (const unsigned char *)cn, -1, -1, 0);
+    X509_set_subject_name(out.crt, name);
+    X509_set_issuer_name(out.crt, issuer ? X509_get_subject_name(issuer->crt)
+                                         : name);
+    X509_NAME_free(name);
+    X509_set_pubkey(out.crt, out.key);
+
+    add_ext(out.crt, issuer ? issuer->crt : out.crt,
+            NID_subject_key_identifier, "hash");
+    if (issuer) {
+        add_ext(out.crt, issuer->crt, NID_authority_key_identifier,
+                "keyid:always");
+    }
+    if (ca) {
+        add_ext(out.crt, out.crt, NID_basic_constraints, "critical,CA:TRUE");
+        add_ext(out.crt, out.crt, NID_key_usage,
+                "critical,keyCertSign,cRLSign");
+    }
+    else {
+        add_ext(out.crt, out.crt, NID_basic_constraints, "CA:FALSE");
+        add_ext(out.crt, out.crt, NID_key_usage, "critical,digitalSignature");
+        add_ext(out.crt, out.crt, NID_ext_key_usage, "serverAuth");
+    }
+    if (san) {
+        add_ext(out.crt, out.crt, NID_subject_alt_name, san);
+    }
+    if (!X509_sign(out.crt, issuer ? issuer->key : out.key, md)) {
+        fprintf(stderr, "cannot sign %s\n", cn);
+        exit(2);
+    }
+    return out;
+}
+
+/* A leaf valid from a day ago for a year, signed with SHA-256. */
+static pki_t make_leaf(const char *cn, const char *san, const pki_t *issuer)
+{
+    return make_cert(cn, san, 0, NOW - DAY, NOW + 365 * DAY, EVP_sha256(),
+                     issuer);
+}
+
+static const char *path_of(const char *file)
+{
+    return apr_pstrcat(pool, dir, "/", file, NULL);
+}
+
+/* Writes the certificates (NULL-terminated) as PEM into file. */
+static const char *write_pem(const char *file, ...)
+{
+    const char *path = path_of(file);
+    FILE *fp = fopen(path, "w");
+    va_list ap;
+    X509 *x;
+
+    if (!fp) {
+        perror(path);
+        exit(2);
+    }
+    va_start(ap, file);
+    while ((x = va_arg(ap, X509 *)) != NULL) {
+        PEM_write_X509(fp, x);
+    }
+    va_end(ap);
+    fclose(fp);
+    return path;
+}
+
+static const char *write_der(const char *file, X509 *x)
+{
+    const char *path = path_of(file);
+    FILE *fp = fopen(path, "wb");
+
+    if (!fp || !i2d_X509_fp(fp, x)) {
+        perror(path);
+        exit(2);
+    }
+    fclose(fp);
+    return path;
+}
+
+static const char *write_text(const char *file, const char *text)
+{
+    const char *path = path_of(file);
+    FILE *fp = fopen(path, "w");
+
+    if (!fp) {
+        perror(path);
+        exit(2);
+    }
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checking                                                             */
+
+static char sev_letter(hsts_severity_e s)
+{
+    return s == HSTS_ERROR ? 'E' : s == HSTS_WARNING ? 'W' : 'I';
+}
+
+/* The issues as "E:code W:code ..." ("" if none). */
+static const char *issues_str(const apr_array_header_t *issues)
+{
+    const hsts_issue_t *all = (const hsts_issue_t *)issues->elts;
+    const char *s = "";
+    int i;
+
+    for (i = 0; i < issues->nelts; i++) {
+        s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
+                         sev_letter(all[i].severity), all[i].code);
+    }
+    return s;
+}
+
+/* The message of the first issue with code, or NULL. */
+static const char *message_of(const apr_array_header_t *issues,
+                              const char *code)
+{
+    const hsts_issue_t *all = (const hsts_issue_t *)issues->elts;
+    int i;
+
+    for (i = 0; i < issues->nelts; i++) {
+        if (!strcmp(all[i].code, code)) {
+            return all[i].message;
+        }
+    }
+    return NULL;
+}
+
+/* names: a space-separated list, ServerName first. */
+static apr_array_header_t *names_of(const char *list)
+{
+    apr_array_header_t *names = apr_array_make(pool, 2, sizeof(const char *));
+    char *copy = apr_pstrdup(pool, list), *last, *n;
+
+    for (n = apr_strtok(copy, " ", &last); n; n = apr_strtok(NULL, " ", &last)) {
+        APR_ARRAY_PUSH(names, const char *) = n;
+    }
+    return names;
+}
+
+static apr_array_header_t *run(hsts_cert_checker_t *c, const char *cert,
+                               const char *chain, const char *names,
+                               int preload)
+{
+    apr_array_header_t *issues = apr_array_make(pool, 2, sizeof(hsts_issue_t));
+
+    hsts_cert_check(c, pool, cert, chain, names_of(names), preload, issues);
+    return issues;
+}
+
+/* Checks cert (and chain) with checker c and compares the issues found. */
+static void check(hsts_cert_checker_t *c, const char *cert, const char *chain,
+                  const char *names, int preload, const char *want,
+                  const char *name)
+{
+    apr_array_header_t *issues = run(c, cert, chain, names, preload);
+    const hsts_issue_t *all = (const hsts_issue_t *)issues->elts;
+    int i, messages = 1;
+
+    is_str(issues_str(issues), want, name);
+    for (i = 0; i < issues->nelts; i++) {
+        messages &= all[i].message && strlen(all[i].message) > 20;
+    }
+    ok(messages, apr_psprintf(pool, "%s: every issue has a sentence", name));
+}
+
+static void set_trust(const char *ca_file, const char *ca_dir)
+{
+    setenv("SSL_CERT_FILE", ca_file, 1);
+    setenv("SSL_CERT_DIR", ca_dir, 1);
+}
+
+/* Removes a directory of plain files. */
+static void remove_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            unlink(apr_pstrcat(pool, path, "/", e->d_name, NULL));
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+/* ------------------------------------------------------------------ */
+
 int main(void)
 {
+    char tmpl[] = "/tmp/hsts-test-cert-XXXXXX";
+    const char *empty_dir;
+    pki_t ca, other_ca, inter, inter_sha1, root_sha1;
+    const char *ca_file, *other_ca_file, *inter_file, *inter_sha1_file;
+    const char *good, *good_www, *self, *expired, *not_yet, *soon10, *soon29,
+               *later31, *wrong, *wild, *ip, *ip6, *sha1_leaf, *chained,
+               *leaf_only, *sha1_inter_chained, *sha1_inter_leaf,
+               *with_sha1_root, *der, *empty, *missing, *garbage, *shared;
+    hsts_cert_checker_t *c;
+    apr_array_header_t *issues, *first;
+    const char *m;
+    int i, same;
+
     apr_initialize();
-    ok(1, "placeholder");
+    apr_pool_create(&pool, NULL);
+    if (!mkdtemp(tmpl)) {
+        perror("mkdtemp");
+        return 2;
+    }
+    dir = tmpl;
+    empty_dir = path_of("empty.d");
+    if (mkdir(empty_dir, 0700)) {
+        perror(empty_dir);
+        return 2;
+    }
+
+    /* the PKI */
+    ca = make_cert("mod_hsts unit CA", NULL, 1, NOW - 10 * DAY,
+                   NOW + 3650 * DAY, EVP_sha256(), NULL);
+    other_ca = make_cert("some other CA", NULL, 1, NOW - 10 * DAY,
+                         NOW + 3650 * DAY, EVP_sha256(), NULL);
+    inter = make_cert("mod_hsts unit intermediate", NULL, 1, NOW - 10 * DAY,
+                      NOW + 1000 * DAY, EVP_sha256(), &ca);
+    inter_sha1 = make_cert("mod_hsts SHA-1 intermediate", NULL, 1,
+                           NOW - 10 * DAY, NOW + 1000 * DAY, EVP_sha1(), &ca);
+    root_sha1 = make_cert("old SHA-1 root", NULL, 1, NOW - 10 * DAY,
+                          NOW + 3650 * DAY, EVP_sha1(), NULL);
+    ca_file = write_pem("ca.pem", ca.crt, NULL);
+    other_ca_file = write_pem("other-ca.pem", other_ca.crt, NULL);
+    inter_file = write_pem("inter.pem", inter.crt, NULL);
+    inter_sha1_file = write_pem("inter-sha1.pem", inter_sha1.crt, NULL);
+
+    good = write_pem("good.pem", make_leaf("example.com",
+                                           "DNS:example.com", &ca).crt, NULL);
+    good_www = write_pem("good-www.pem",
+                         make_leaf("example.com", "DNS:example.com,"
+                                   "DNS:www.example.com", &ca).crt, NULL);
+    self = write_pem("self.pem", make_cert("example.com", "DNS:example.com", 0,
+                                           NOW - DAY, NOW + 365 * DAY,
+                                           EVP_sha256(), NULL).crt, NULL);
+    expired = write_pem("expired.pem",
+                        make_cert("example.com", "DNS:example.com", 0,
+                                  NOW - 400 * DAY, NOW - 60, EVP_sha256(),
+                                  &ca).crt, NULL);
+    not_yet = write_pem("not-yet.pem",
+                        make_cert("example.com", "DNS:example.com", 0,
+                                  NOW + 60, NOW + 365 * DAY, EVP_sha256(),
+                                  &ca).crt, NULL);
+    soon10 = write_pem("soon10.pem",
+                       make_cert("example.com", "DNS:example.com", 0,
+                                 NOW - 80 * DAY, NOW + 10 * DAY, EVP_sha256(),
+                                 &ca).crt, NULL);
+    soon29 = write_pem("soon29.pem",
+                       make_cert("example.com", "DNS:example.com", 0,
+                                 NOW - 80 * DAY, NOW + 30 * DAY - 60,
+                                 EVP_sha256(), &ca).crt, NULL);
+    later31 = write_pem("later31.pem",
+                        make_cert("example.com", "DNS:example.com", 0,
+                                  NOW - 80 * DAY, NOW + 30 * DAY + 60,
+                                  EVP_sha256(), &ca).crt, NULL);
+    wrong = write_pem("wrong.pem", make_leaf("other.org", "DNS:other.org",
+                                             &ca).crt, NULL);
+    wild = write_pem("wild.pem", make_leaf("*.example.com",
+                                           "DNS:*.example.com", &ca).crt,
+                     NULL);
+    ip = write_pem("ip.pem", make_leaf("192.0.2.1", "IP:192.0.2.1",
+                                       &ca).crt, NULL);
+    ip6 = write_pem("ip6.pem", make_leaf("2001:db8::1", "IP:2001:db8::1",
+                                         &ca).crt, NULL);
+    sha1_leaf = write_pem("sha1-leaf.pem",
+                          make_cert("example.com", "DNS:example.com", 0,
+                                    NOW - DAY, NOW + 365 * DAY, EVP_sha1(),
+                                    &ca).crt, NULL);
+    {
+        pki_t leaf = make_leaf("example.com", "DNS:example.com", &inter);
+        chained = write_pem("chained.pem", leaf.crt, inter.crt, NULL);
+        leaf_only = write_pem("leaf-only.pem", leaf.crt, NULL);
+        with_sha1_root = write_pem("with-sha1-root.pem", leaf.crt, inter.crt,
+                                   root_sha1.crt, NULL);
+    }
+    {
+        pki_t leaf = make_leaf("example.com", "DNS:example.com", &inter_sha1);
+        sha1_inter_chained = write_pem("sha1-inter-chained.pem", leaf.crt,
+                                       inter_sha1.crt, NULL);
+        sha1_inter_leaf = write_pem("sha1-inter-leaf.pem", leaf.crt, NULL);
+    }
+    der = write_der("good.der", make_leaf("example.com", "DNS:example.com",
+                                          &ca).crt);
+    empty = write_text("empty.pem", "");
+    garbage = write_text("garbage.pem", "-----BEGIN CERTIFICATE-----\n"
+                         "bm90IGEgY2VydGlmaWNhdGU=\n"
+                         "-----END CERTIFICATE-----\n");
+    missing = path_of("no-such-file.pem");
+
+    /* No trust in the test CA until a test asks for it. */
+    set_trust(other_ca_file, empty_dir);
+    c = hsts_cert_checker_make(pool, apr_time_from_sec(NOW));
+
+    /* --- validity, names, self-signed: without preload, no chain check */
+    check(c, good, NULL, "example.com", 0, "",
+          "a CA-signed, valid certificate for the name: no issue");
+    check(c, self, NULL, "example.com", 0, "E:tls.cert.self_signed",
+          "self-signed certificate: tls.cert.self_signed");
+    check(c, expired, NULL, "example.com", 0, "E:tls.cert.expired",
+          "certificate that expired a minute ago: tls.cert.expired");
+    check(c, not_yet, NULL, "example.com", 0, "E:tls.cert.not_yet_valid",
+          "certificate valid from a minute on: tls.cert.not_yet_valid");
+    check(c, soon10, NULL, "example.com", 0, "W:tls.cert.expires_soon",
+          "certificate expiring in 10 days: tls.cert.expires_soon warning");
+    check(c, soon29, NULL, "example.com", 0, "W:tls.cert.expires_soon",
+          "certificate expiring a minute before 30 days: expires_soon");
+    check(c, later31, NULL, "example.com", 0, "",
+          "certificate expiring a minute after 30 days: no issue");
+    issues = run(c, soon10, NULL, "example.com", 0);
+    m = message_of(issues, "tls.cert.expires_soon");
+    ok(m && strstr(m, soon10) && strstr(m, "Jan 11"),
+       "expires_soon names the file and the date");
+    issues = run(c, expired, NULL, "example.com", 0);
+    m = message_of(issues, "tls.cert.expired");
+    ok(m && strstr(m, expired) && strstr(m, "CN=example.com"),
+       "expired names the file and the certificate's subject");
+
+    check(c, wrong, NULL, "example.com", 0, "E:tls.cert.name_mismatch",
+          "certificate for another name: tls.cert.name_mismatch");
+    check(c, good, NULL, "example.com www.example.com", 0,
+          "E:tls.cert.name_mismatch",
+          "certificate without a ServerAlias: tls.cert.name_mismatch");
+    issues = run(c, good, NULL, "example.com www.example.com a.example.com", 0);
+    m = message_of(issues, "tls.cert.name_mismatch");
+    ok(m && strstr(m, "www.example.com, a.example.com")
+       && !strstr(m, "example.com, www"),
+       "name_mismatch lists exactly the names not covered");
+    check(c, good_www, NULL, "example.com www.example.com", 0, "",
+          "certificate covering ServerName and ServerAlias: no issue");
+    check(c, good, NULL, "EXAMPLE.COM", 0, "",
+          "names compare case-insensitively");
+
+    /* wildcards */
+    check(c, wild, NULL, "a.example.com *.example.com", 0, "",
+          "wildcard certificate covers a.example.com and alias *.example.com");
+    check(c, wild, NULL, "a.example.com www.example.com b?.example.com", 0,
+          "", "wildcard certificate covers a '?' alias pattern");
+    check(c, wild, NULL, "example.com", 0, "E:tls.cert.name_mismatch",
+          "wildcard certificate does not cover the bare domain");
+    check(c, wild, NULL, "a.example.com *.b.example.com", 0,
+          "E:tls.cert.name_mismatch",
+          "wildcard certificate does not cover alias *.b.example.com");
+    check(c, wild, NULL, "a.b.example.com", 0, "E:tls.cert.name_mismatch",
+          "wildcard certificate does not cover a.b.example.com");
+    check(c, good, NULL, "example.com *.example.com", 0,
+          "E:tls.cert.name_mismatch",
+          "alias *.example.com on a certificate without a wildcard: "
+          "name_mismatch");
+
+    /* IP addresses */
+    check(c, ip, NULL, "192.0.2.1", 0, "",
+          "IP SAN covers the IPv4 ServerName");
+    check(c, ip, NULL, "192.0.2.2", 0, "E:tls.cert.name_mismatch",
+          "IP SAN does not cover another address");
+    check(c, good, NULL, "192.0.2.1", 0, "E:tls.cert.name_mismatch",
+          "a DNS certificate does not cover an IP ServerName");
+    check(c, ip6, NULL, "[2001:db8::1]", 0, "",
+          "IP SAN covers the bracketed IPv6 ServerName");
+    check(c, ip6, NULL, "2001:db8::1", 0, "",
+          "IP SAN covers the IPv6 ServerName without brackets");
+    check(c, ip6, NULL, "[2001:db8::2]", 0, "E:tls.cert.name_mismatch",
+          "IPv6 SAN does not cover another address");
+
+    /* several issues at once, in a stable order */
+    check(c, wrong, NULL, "example.com", 1,
+          "E:tls.cert.name_mismatch E:domain.tls.invalid_cert_chain",
+          "wrong name, untrusted, preload: both findings");
+
+    /* --- SHA-1 */
+    check(c, sha1_leaf, NULL, "example.com", 0, "E:domain.tls.sha1",
+          "leaf signed with SHA-1: domain.tls.sha1");
+    issues = run(c, sha1_leaf, NULL, "example.com", 0);
+    m = message_of(issues, "domain.tls.sha1");
+    ok(m && strstr(m, "CN=example.com") && strstr(m, sha1_leaf),
+       "domain.tls.sha1 names the certificate and the file");
+    check(c, sha1_inter_chained, NULL, "example.com", 0, "E:domain.tls.sha1",
+          "SHA-1 intermediate after the leaf in SSLCertificateFile: "
+          "domain.tls.sha1");
+    issues = run(c, sha1_inter_chained, NULL, "example.com", 0);
+    m = message_of(issues, "domain.tls.sha1");
+    ok(m && strstr(m, "SHA-1 intermediate"),
+       "domain.tls.sha1 names the SHA-1 intermediate");
+    check(c, sha1_inter_leaf, inter_sha1_file, "example.com", 0,
+          "E:domain.tls.sha1",
+          "SHA-1 intermediate in SSLCertificateChainFile: domain.tls.sha1");
+    check(c, sha1_inter_leaf, NULL, "example.com", 0, "",
+          "SHA-256 leaf of a SHA-1 intermediate that is not configured: "
+          "no issue");
+    check(c, chained, NULL, "example.com", 0, "",
+          "SHA-256 leaf and intermediate: no domain.tls.sha1");
+    check(c, with_sha1_root, NULL, "example.com", 0, "",
+          "a self-signed SHA-1 root in the chain does not count");
+    {
+        const char *two = write_pem("chain-two.pem", inter.crt,
+                                    inter_sha1.crt, NULL);
+        check(c, leaf_only, two, "example.com", 0, "E:domain.tls.sha1",
+              "SHA-1 certificate second in the chain file: domain.tls.sha1");
+    }
+
+    /* --- the chain, untrusted: the store holds another CA only */
+    check(c, good, NULL, "example.com", 1, "E:domain.tls.invalid_cert_chain",
+          "preload, CA not trusted: domain.tls.invalid_cert_chain");
+    issues = run(c, good, NULL, "example.com", 1);
+    m = message_of(issues, "domain.tls.invalid_cert_chain");
+    ok(m && strstr(m, good) && strstr(m, "local issuer"),
+       "invalid_cert_chain names the file and OpenSSL's reason");
+    check(c, self, NULL, "example.com", 1,
+          "E:tls.cert.self_signed E:domain.tls.invalid_cert_chain",
+          "preload, self-signed: self_signed and invalid_cert_chain");
+    check(c, good, NULL, "example.com", 0, "",
+          "no preload: no chain check, untrusted CA or not");
+    check(c, self, NULL, "example.com", 0, "E:tls.cert.self_signed",
+          "no preload: a self-signed certificate has no chain finding");
+    check(c, chained, NULL, "example.com", 1,
+          "E:domain.tls.invalid_cert_chain",
+          "preload, full chain in the file, root not trusted: "
+          "invalid_cert_chain");
+
+    /* --- the chain, trusted: SSL_CERT_FILE names the test CA. The store
+     * is loaded when first needed, so a new checker sees the change. */
+    set_trust(ca_file, empty_dir);
+    c = hsts_cert_checker_make(pool, apr_time_from_sec(NOW));
+    check(c, good, NULL, "example.com", 1, "",
+          "preload, signed by the trusted CA: no invalid_cert_chain");
+    check(c, chained, NULL, "example.com", 1, "",
+          "preload, intermediate after the leaf in SSLCertificateFile: "
+          "chain verifies");
+    check(c, leaf_only, inter_file, "example.com", 1, "",
+          "preload, intermediate in SSLCertificateChainFile: chain verifies");
+    check(c, leaf_only, NULL, "example.com", 1,
+          "E:domain.tls.invalid_cert_chain",
+          "preload, intermediate not configured: invalid_cert_chain");
+    check(c, leaf_only, NULL, "example.com", 0, "",
+          "no preload, intermediate not configured: no chain check");
+    check(c, self, NULL, "example.com", 1,
+          "E:tls.cert.self_signed E:domain.tls.invalid_cert_chain",
+          "preload, self-signed, CA trusted: still invalid_cert_chain");
+    check(c, expired, NULL, "example.com", 1, "E:tls.cert.expired",
+          "preload, expired but trusted: the date has its own finding only");
+    check(c, sha1_inter_chained, NULL, "example.com", 1, "E:domain.tls.sha1",
+          "preload, SHA-1 intermediate, trusted: domain.tls.sha1 only");
+
+    /* the store of a checker is loaded once, when first needed */
+    set_trust(other_ca_file, empty_dir);
+    check(c, leaf_only, inter_file, "example.com", 1, "",
+          "the same checker keeps the store it loaded");
+    {
+        hsts_cert_checker_t *late = hsts_cert_checker_make(
+            pool, apr_time_from_sec(NOW));
+        set_trust(ca_file, empty_dir);
+        check(late, chained, NULL, "example.com", 1, "",
+              "a checker made before SSL_CERT_FILE was set loads the store "
+              "when first needed");
+    }
+
+    /* --- unreadable files */
+    c = hsts_cert_checker_make(pool, apr_time_from_sec(NOW));
+    check(c, der, NULL, "example.com", 1, "E:tls.cert.unreadable",
+          "DER file: tls.cert.unreadable and nothing else");
+    check(c, empty, NULL, "example.com", 1, "E:tls.cert.unreadable",
+          "empty file: tls.cert.unreadable");
+    check(c, garbage, NULL, "example.com", 1, "E:tls.cert.unreadable",
+          "PEM block that is no certificate: tls.cert.unreadable");
+    check(c, missing, NULL, "example.com", 1, "E:tls.cert.unreadable",
+          "missing file: tls.cert.unreadable");
+    issues = run(c, missing, NULL, "example.com", 1);
+    m = message_of(issues, "tls.cert.unreadable");
+    ok(m && strstr(m, missing) && strstr(m, "No such file"),
+       "unreadable names the file and why");
+    check(c, leaf_only, path_of("no-such-chain.pem"), "example.com", 0,
+          "E:tls.cert.unreadable", "missing chain file: tls.cert.unreadable");
+    issues = run(c, leaf_only, path_of("no-such-chain.pem"), "example.com", 0);
+    m = message_of(issues, "tls.cert.unreadable");
+    ok(m && strstr(m, "no-such-chain.pem")
+       && strstr(m, "SSLCertificateChainFile"),
+       "an unreadable chain file is named as such");
+    check(c, leaf_only, empty, "example.com", 0, "E:tls.cert.unreadable",
+          "empty chain file: tls.cert.unreadable");
+    check(c, good, NULL, "example.com", 0, "",
+          "after unreadable files, a good one still checks clean");
+
+    /* --- each file parsed once: many hosts, one checker */
+    shared = write_pem("shared.pem", make_leaf("example.com",
+                                               "DNS:example.com", &ca).crt,
+                       NULL);
+    c = hsts_cert_checker_make(pool, apr_time_from_sec(NOW));
+    first = run(c, shared, NULL, "example.com", 1);
+    is_str(issues_str(first), "", "shared certificate, first host: clean");
+    /* replace the file: a checker that parsed it keeps what it read */
+    write_pem("shared.pem", make_cert("example.com", "DNS:example.com", 0,
+                                      NOW - 400 * DAY, NOW - DAY,
+                                      EVP_sha1(), NULL).crt, NULL);
+    same = 1;
+    for (i = 0; i < 100; i++) {
+        issues = run(c, shared, NULL, "example.com", i % 2);
+        same &= !strcmp(issues_str(issues), "");
+    }
+    ok(same, "100 more hosts with the same file: the file is parsed once, "
+       "every result the same");
+    issues = run(c, shared, NULL, "example.com www.example.com", 1);
+    is_str(issues_str(issues), "E:tls.cert.name_mismatch",
+           "a host with other names gets its own name check from the cached "
+           "file");
+    issues = run(hsts_cert_checker_make(pool, apr_time_from_sec(NOW)),
+                 shared, NULL, "example.com", 1);
+    is_str(issues_str(issues), "E:tls.cert.self_signed E:tls.cert.expired "
+           "E:domain.tls.sha1 E:domain.tls.invalid_cert_chain",
+           "a new checker reads the file anew");
+    check(c, shared, NULL, "example.com", 0, "",
+          "the same checker still gives the same result");
+
+    remove_dir(empty_dir);
+    remove_dir(dir);
+    apr_pool_destroy(pool);
+    apr_terminate();
     return tap_done();
 }

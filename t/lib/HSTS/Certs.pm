@@ -9,7 +9,7 @@ use File::Path qw(make_path);
 use File::Spec::Functions qw(catfile rel2abs);
 use POSIX qw(strftime);
 
-our @EXPORT_OK = qw(make_test_pki make_ca make_cert);
+our @EXPORT_OK = qw(make_test_pki make_ca make_cert make_intermediate);
 use parent 'Exporter';
 
 sub run_openssl {
@@ -54,7 +54,8 @@ sub asn1_time {
 # A leaf certificate for $name in $dir ($name.crt, $name.key).
 # Options: sans => [names], ca => a make_ca() result (else self-signed),
 # not_before / not_after => epoch seconds (default: now-1d .. now+365d),
-# digest => sha256 | sha1.
+# digest => sha256 | sha1, is_ca => 1 for a CA certificate (no SAN; see
+# make_intermediate).
 sub make_cert {
     my ($dir, $name, %opt) = @_;
     make_path($dir);
@@ -80,10 +81,13 @@ sub make_cert {
     my $ca = $opt{ca};
     my $ext = catfile($dir, "$name.ext");
     my $cnf = catfile($dir, "$name.cnf");
-    write_file($ext, "basicConstraints=CA:FALSE\n"
-                   . "keyUsage=critical,digitalSignature\n"
-                   . "extendedKeyUsage=serverAuth\n"
-                   . "subjectAltName=$san\n");
+    write_file($ext, $opt{is_ca}
+                     ? "basicConstraints=critical,CA:TRUE\n"
+                       . "keyUsage=critical,keyCertSign,cRLSign\n"
+                     : "basicConstraints=CA:FALSE\n"
+                       . "keyUsage=critical,digitalSignature\n"
+                       . "extendedKeyUsage=serverAuth\n"
+                       . "subjectAltName=$san\n");
     write_file($cnf, <<"CNF");
 [ ca ]
 default_ca = test_ca
@@ -108,6 +112,23 @@ CNF
                 '-out', $crt, '-extfile', $ext, '-md', $digest,
                 '-startdate', asn1_time($from), '-enddate', asn1_time($to));
     return { key => $key, crt => $crt };
+}
+
+# An intermediate CA in $dir, signed by $opt{ca} (a make_ca() result)
+# with $opt{digest} (sha256 | sha1): usable as the ca of make_cert, and
+# its crt as the chain of the certificates it signs.
+sub make_intermediate {
+    my ($dir, %opt) = @_;
+    my $cn = $opt{cn} // 'mod_hsts test intermediate';
+    make_path($dir);
+    $dir = rel2abs($dir);
+    my $cert = make_cert($dir, 'intermediate', ca => $opt{ca}, is_ca => 1,
+                         sans => [$cn], digest => $opt{digest} // 'sha256',
+                         not_after => time + 3 * 365 * 86400);
+    write_file(catfile($dir, 'index.txt'), '');
+    write_file(catfile($dir, 'serial'),
+               sprintf("%06X\n", 4096 + int(rand(1 << 20))));
+    return { dir => $dir, key => $cert->{key}, crt => $cert->{crt} };
 }
 
 # What the suite's server uses: t/pki/ca.crt and t/pki/example.com.{crt,key}

@@ -76,6 +76,7 @@ sub write_file {
 
 # Runs `httpd -t` on base config + $conf (or, with raw => 1, on $conf
 # alone). Returns (exit status, output, config file name).
+# env => { NAME => value }: environment variables for httpd.
 sub config_test {
     my ($conf, %opt) = @_;
     my $dir = $opt{dir} // new_dir();
@@ -83,8 +84,22 @@ sub config_test {
     write_file($file, ($opt{raw} ? '' : base_config($dir, %opt)) . $conf);
     my @cmd = (httpd(), '-t', '-d', $dir, '-f', $file,
                map { ('-D', $_) } @{ $opt{defines} // [] });
+    my %env = %{ $opt{env} // {} };
+    local @ENV{keys %env} = values %env;
     my $out = qx{@{[ join ' ', map { quotemeta } @cmd ]} 2>&1};
     return ($? >> 8, $out, $file);
+}
+
+# Runs `httpd -k $action` (start, graceful, stop, ...) on the
+# configuration $file in $dir, as apachectl does. Returns (exit status,
+# output). env => { NAME => value } as for config_test.
+sub ctl {
+    my ($dir, $file, $action, %opt) = @_;
+    my @cmd = (httpd(), '-k', $action, '-d', $dir, '-f', $file);
+    my %env = %{ $opt{env} // {} };
+    local @ENV{keys %env} = values %env;
+    my $out = qx{@{[ join ' ', map { quotemeta } @cmd ]} 2>&1};
+    return ($? >> 8, $out);
 }
 
 # The line number of the first line of $file that contains $text.
@@ -103,6 +118,7 @@ sub line_of {
 # start(conf => text, ...base_config options) starts httpd -D FOREGROUND
 # with its error log on a pipe and returns once httpd has logged that it
 # is ready ("resuming normal operations"), or dies with what it logged.
+# env => { NAME => value }: environment variables for httpd.
 sub start {
     my ($class, %opt) = @_;
     my $dir = $opt{dir} // new_dir();
@@ -118,6 +134,7 @@ sub start {
     my $pid = fork // die "fork: $!";
     if (!$pid) {
         close $r;
+        @ENV{keys %{ $opt{env} // {} }} = values %{ $opt{env} // {} };
         open STDERR, '>&', $w or die;
         open STDOUT, '>&', $w or die;
         open STDIN, '<', '/dev/null' or die;
@@ -127,8 +144,8 @@ sub start {
     }
     close $w;
     my $self = bless { pid => $pid, dir => $dir, file => $file, log => $r,
-                       lines => [], ports => $listen, generation => 0 },
-                       $class;
+                       lines => [], ports => $listen, generation => 0,
+                       base => $base }, $class;
     $self->wait_for(qr/resuming normal operations/)
         or die "httpd did not start:\n" . join('', @{ $self->{lines} });
     return $self;
@@ -137,17 +154,33 @@ sub start {
 sub port  { return $_[0]{ports}[ $_[1] // 0 ] }
 sub lines { return @{ $_[0]{lines} } }
 
+# Replaces the configuration after the common head (same ports, same
+# error log) with $conf, for the next graceful restart to read.
+sub reconfigure {
+    my ($self, $conf) = @_;
+    write_file($self->{file}, $self->{base} . $conf);
+}
+
 # Reads the error log until a line matches; false if httpd exits first.
 # Waits at most $timeout seconds (default 60) for httpd to say anything.
+# The pipe is read with sysread into a buffer of our own: select() knows
+# nothing of what readline() would have buffered, so lines that arrived
+# in one chunk with the one waited for would otherwise wait for the
+# timeout.
 sub wait_for {
     my ($self, $re, $timeout) = @_;
     my $sel = IO::Select->new($self->{log});
+    $self->{buf} //= '';
     for (;;) {
+        while ($self->{buf} =~ s/\A([^\n]*\n)//) {
+            my $line = $1;
+            push @{ $self->{lines} }, $line;
+            return 1 if $line =~ $re;
+        }
         $sel->can_read($timeout // 60) or return 0;
-        my $line = readline $self->{log};
-        return 0 unless defined $line;
-        push @{ $self->{lines} }, $line;
-        return 1 if $line =~ $re;
+        my $n = sysread $self->{log}, my $chunk, 65536;
+        return 0 unless $n;
+        $self->{buf} .= $chunk;
     }
 }
 
@@ -164,7 +197,10 @@ sub stop {
     my ($self) = @_;
     return unless $self->{pid};
     kill 'TERM', $self->{pid};
-    1 while defined readline $self->{log};
+    # every line up to the end, to $self->{lines}
+    $self->wait_for(qr/(?!)/);
+    push @{ $self->{lines} }, $self->{buf} if length($self->{buf} // '');
+    $self->{buf} = '';
     waitpid $self->{pid}, 0;
     delete $self->{pid};
     return join '', @{ $self->{lines} };

@@ -1,0 +1,77 @@
+# Graceful restarts: the redirect and the header keep working, and follow
+# a changed configuration (the redirect's hook is only registered when the
+# configuration has a redirect, so it must come and go with it).
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use File::Spec::Functions qw(catfile);
+use Test::More import => ['!plan'];
+use Apache::Test qw(-withtestmore);
+use HSTS::Client qw(request header_values);
+use HSTS::Httpd ();
+
+plan tests => 12;
+
+my $pki = catfile(HSTS::Httpd::top_dir(), 't', 'pki');
+my ($tls, $plain) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+
+sub conf {
+    my ($redirect, $policy) = @_;
+    return <<"EOF";
+LogLevel notice hsts:error
+<VirtualHost 127.0.0.1:$tls>
+    ServerName example.com
+    SSLEngine on
+    SSLCertificateFile "$pki/example.com.crt"
+    SSLCertificateKeyFile "$pki/example.com.key"
+    HSTSPolicy "$policy"
+</VirtualHost>
+<VirtualHost 127.0.0.1:$plain>
+    ServerName example.com
+    HSTSRedirect $redirect
+</VirtualHost>
+EOF
+}
+
+sub check {
+    my ($what, $redirect, $policy) = @_;
+    my $res = request(port => $plain, host => 'example.com',
+                      target => '/static.txt');
+    if ($redirect) {
+        is_deeply([$res->{status}, header_values($res, 'Location')],
+                  [301, "https://example.com:$tls/static.txt"],
+                  "$what: plain HTTP redirects");
+    }
+    else {
+        is($res->{status}, 200, "$what: plain HTTP is served");
+    }
+    $res = request(port => $tls, tls => 1, host => 'example.com',
+                   target => '/static.txt');
+    is_deeply([header_values($res, 'Strict-Transport-Security')], [$policy],
+              "$what: HTTPS sends the policy");
+}
+
+my $server = HSTS::Httpd->start(listen => [$tls, $plain],
+                                conf => conf('On', 'max-age=300'));
+check('first start', 1, 'max-age=300');
+$server->graceful;
+check('after a graceful restart', 1, 'max-age=300');
+
+$server->reconfigure(conf('Off', 'max-age=600'));
+$server->graceful;
+check('redirect switched off', 0, 'max-age=600');
+
+$server->reconfigure(conf('On', 'max-age=900; includeSubDomains'));
+$server->graceful;
+check('redirect switched on again', 1, 'max-age=900; includeSubDomains');
+
+$server->graceful;
+check('one more graceful restart', 1, 'max-age=900; includeSubDomains');
+
+my $log = $server->stop;
+unlike($log, qr/exit signal|Segmentation|AH00052/, 'no child crashed');
+my $redirects = () = $log =~ /resuming normal operations/g;
+is($redirects, 5, 'httpd started once and restarted four times');
