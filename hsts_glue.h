@@ -27,6 +27,17 @@ enum {
 /* Which port serves a host name over TLS (hsts_hosts.c). */
 typedef struct hsts_tls_ports_t hsts_tls_ports_t;
 
+#define HSTS_REPORT_HANDLER "hsts-report"
+
+/* What the lint found at this start, for the report handler. */
+typedef struct {
+    apr_array_header_t *hosts;       /* hsts_lint_host_t, file order */
+    apr_array_header_t *ignores;     /* per host: apr_array of codes */
+    apr_array_header_t *findings;    /* hsts_finding_t */
+    apr_time_t made;
+    int lint_mode;                   /* HSTS_LINT_* */
+} hsts_report_t;
+
 typedef struct {
     /* As configured; HSTS_UNSET (or NULL, or 0) where not set. */
     int enabled;                     /* HSTS, or implied by HSTSPolicy */
@@ -58,6 +69,7 @@ typedef struct {
     int guard_always;                /* something configured may set the
                                       * header after fixups */
     int guard_cached;                /* mod_cache may answer without fixups */
+    const hsts_report_t *report;     /* main server, with a report handler */
 } hsts_server_conf;
 
 extern module AP_MODULE_DECLARE_DATA hsts_module;
@@ -80,6 +92,12 @@ void hsts_hosts_prepare(apr_pool_t *pconf, apr_pool_t *ptemp,
 
 /* The port of the TLS host that serves host, else 443. */
 apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host);
+
+/* Whether finding i of the report is silenced by HSTSLintIgnore. */
+int hsts_report_ignored(const hsts_report_t *report, int i);
+
+/* hsts_report.c: the "hsts-report" handler. */
+int hsts_report_handler(request_rec *r);
 
 /* The startup lint's hooks. */
 int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,

@@ -642,50 +642,61 @@ static int ignored(const apr_array_header_t *ignore, const char *code)
     return 0;
 }
 
-/*
- * Lints every host and logs each finding not ignored (to stderr before
- * the error log is open, as in configtest). Error-class findings are
- * logged at error level under HSTSLint Strict. With only_if_errors,
- * nothing is logged unless there is an error-class finding. Returns how
- * many errors.
- */
-static int lint_and_log(apr_pool_t *p, server_rec *main_server, int strict,
-                        int only_if_errors)
+/* Lints every host: the hosts, their findings, what each ignores. */
+static hsts_report_t *lint_collect(apr_pool_t *p, server_rec *main_server,
+                                   int mode)
 {
-    apr_array_header_t *ignores, *hosts, *findings;
-    const hsts_finding_t *f;
+    hsts_report_t *report = apr_pcalloc(p, sizeof(*report));
     psl_ctx_t *psl;
+
+    report->made = apr_time_now();
+    report->lint_mode = mode;
+    report->hosts = hosts_read(p, main_server, &report->ignores);
+    report->findings = apr_array_make(p, 16, sizeof(hsts_finding_t));
+    psl = psl_latest(NULL);
+    hsts_lint_run(p, report->hosts, psl, report->findings);
+    psl_free(psl);
+    return report;
+}
+
+int hsts_report_ignored(const hsts_report_t *report, int i)
+{
+    const hsts_finding_t *f = &APR_ARRAY_IDX(report->findings, i,
+                                             hsts_finding_t);
+
+    return ignored(APR_ARRAY_IDX(report->ignores, f->host,
+                                 apr_array_header_t *), f->issue.code);
+}
+
+/*
+ * Logs each finding not ignored (to stderr before the error log is open,
+ * as in configtest). Error-class findings are logged at error level under
+ * HSTSLint Strict. With only_if_errors, nothing is logged unless there is
+ * an error-class finding. Returns how many errors.
+ */
+static int log_findings(const hsts_report_t *report, server_rec *main_server,
+                        int strict, int only_if_errors)
+{
+    const hsts_finding_t *f = (const hsts_finding_t *)report->findings->elts;
     int i, errors = 0;
 
-    hosts = hosts_read(p, main_server, &ignores);
-    findings = apr_array_make(p, 16, sizeof(hsts_finding_t));
-    psl = psl_latest(NULL);
-    hsts_lint_run(p, hosts, psl, findings);
-    psl_free(psl);
-
-    f = (const hsts_finding_t *)findings->elts;
-    for (i = 0; only_if_errors && i < findings->nelts; i++) {
+    for (i = 0; i < report->findings->nelts; i++) {
         errors += f[i].issue.severity == HSTS_ERROR
-                  && !ignored(APR_ARRAY_IDX(ignores, f[i].host,
-                                            apr_array_header_t *),
-                              f[i].issue.code);
+                  && !hsts_report_ignored(report, i);
     }
     if (only_if_errors && !errors) {
         return 0;
     }
-    errors = 0;
-    for (i = 0; i < findings->nelts; i++) {
-        const hsts_lint_host_t *h = &APR_ARRAY_IDX(hosts, f[i].host,
+    for (i = 0; i < report->findings->nelts; i++) {
+        const hsts_lint_host_t *h = &APR_ARRAY_IDX(report->hosts, f[i].host,
                                                    hsts_lint_host_t);
         int level;
 
-        if (ignored(APR_ARRAY_IDX(ignores, f[i].host, apr_array_header_t *),
-                    f[i].issue.code)) {
+        if (hsts_report_ignored(report, i)) {
             continue;
         }
         switch (f[i].issue.severity) {
         case HSTS_ERROR:
-            errors++;
             level = strict ? APLOG_ERR : APLOG_WARNING;
             break;
         case HSTS_WARNING:
@@ -756,8 +767,8 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     }
     /* A first start logs its findings in post_config, once the error
      * log is open; here only what stops it, so nothing is logged twice. */
-    errors = lint_and_log(ptemp, main_server, mode == HSTS_LINT_STRICT,
-                          !configtest);
+    errors = log_findings(lint_collect(ptemp, main_server, mode), main_server,
+                          mode == HSTS_LINT_STRICT, !configtest);
     if (mode == HSTS_LINT_STRICT && errors) {
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
                      "mod_hsts: HSTSLint Strict: %d error finding%s above. "
@@ -769,18 +780,44 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+/* Whether a SetHandler or AddHandler anywhere names the report handler. */
+static int report_configured(const ap_directive_t *d)
+{
+    for (; d; d = d->next) {
+        if ((!strcasecmp(d->directive, "SetHandler")
+             || !strcasecmp(d->directive, "AddHandler"))
+            && ap_strstr_c(d->args, HSTS_REPORT_HANDLER)) {
+            return 1;
+        }
+        if (d->first_child && report_configured(d->first_child)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
                           server_rec *main_server)
 {
+    hsts_server_conf *main_conf = ap_get_module_config(
+        main_server->module_config, &hsts_module);
     int mode = lint_mode(main_server);
+    int report = report_configured(ap_conftree);
+    hsts_report_t *findings;
 
-    (void)pconf;
     /* The first pass of a start logs nothing: its error log is not yet
      * the server's. The next pass, and every restart, log once. */
-    if (mode == HSTS_LINT_OFF
+    if ((mode == HSTS_LINT_OFF && !report)
         || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
     }
-    lint_and_log(ptemp, main_server, mode == HSTS_LINT_STRICT, 0);
+    /* the report handler shows what the lint found at this start */
+    findings = lint_collect(report ? pconf : ptemp, main_server, mode);
+    if (report) {
+        main_conf->report = findings;
+    }
+    if (mode != HSTS_LINT_OFF) {
+        log_findings(findings, main_server, mode == HSTS_LINT_STRICT, 0);
+    }
     return OK;
 }

@@ -791,6 +791,7 @@ static void hsts_register_hooks(apr_pool_t *p)
     ap_hook_fixups(hsts_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_error_filter(hsts_insert_error_filter, NULL, NULL,
                                 APR_HOOK_MIDDLE);
+    ap_hook_handler(hsts_report_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(hsts_lint_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(hsts_post_config, NULL, NULL, APR_HOOK_MIDDLE);
 }

@@ -5,7 +5,8 @@ set -eu
 
 PACKAGES="apache2 apache2-dev libapache2-mod-perl2 libssl-dev libpsl-dev
 autoconf automake libtool pkg-config make gcc openssl curl
-libio-socket-ssl-perl libwww-perl liblwp-protocol-https-perl rsync"
+libio-socket-ssl-perl libwww-perl liblwp-protocol-https-perl rsync
+chromium"
 
 missing=""
 for p in $PACKAGES; do
