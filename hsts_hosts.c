@@ -58,7 +58,7 @@ static int ssl_engine_value(apr_pool_t *p, const char *args)
 {
     const char *value = ap_getword_conf(p, &args);
 
-    return strcasecmp(value, "off") && strcasecmp(value, "optional");
+    return strcasecmp(value, "off") != 0 && strcasecmp(value, "optional") != 0;
 }
 
 /* A Header directive that sends Strict-Transport-Security, if this is one. */
@@ -79,7 +79,7 @@ static void read_header(apr_pool_t *p, const ap_directive_t *d,
         action = ap_getword_conf(p, &args);
     }
     name = ap_getword_conf(p, &args);
-    if (strcasecmp(name, HSTS_HEADER_NAME)) {
+    if (strcasecmp(name, HSTS_HEADER_NAME) != 0) {
         return;
     }
     if (!strcasecmp(action, "set")) {
@@ -122,7 +122,7 @@ static void read_md_names(apr_pool_t *p, const char *args, apr_hash_t *names)
             w[len - 1] = '\0';
         }
         ap_str_tolower(w);
-        if (*w && strcasecmp(w, "auto") && strcasecmp(w, "manual")) {
+        if (*w && strcasecmp(w, "auto") != 0 && strcasecmp(w, "manual") != 0) {
             apr_hash_set(names, w, APR_HASH_KEY_STRING, w);
         }
     }
@@ -209,7 +209,7 @@ static void read_level(apr_pool_t *p, conftree_t *tree,
             read_md_names(p, d->args, tree->md_names);
         }
         else if (name[0] == '<' && d->first_child
-                 && strcasecmp(name, "<VirtualHost")) {
+                 && strcasecmp(name, "<VirtualHost") != 0) {
             /* <Directory>, <Location>, <Files>, <If>...: a scope of its own */
             const char *inner = apr_psprintf(p, "%s%s%d", scope,
                                              *scope ? "/" : "",
@@ -264,12 +264,13 @@ static const section_t *section_of(apr_pool_t *p, const conftree_t *tree,
                         APR_HASH_KEY_STRING);
 }
 
-static int server_is_tls(const conftree_t *tree, const section_t *sec)
+/* A virtual host's own SSLEngine, else the server config's. */
+static int server_is_tls(int main_engine, const section_t *sec)
 {
     if (sec && sec->ssl_engine != HSTS_UNSET) {
         return sec->ssl_engine == 1;
     }
-    return tree->main.ssl_engine == 1;
+    return main_engine == 1;
 }
 
 static apr_port_t server_port(const server_rec *s, int tls)
@@ -348,7 +349,7 @@ void hsts_hosts_prepare(apr_pool_t *pconf, apr_pool_t *ptemp,
         apr_port_t port;
 
         s = APR_ARRAY_IDX(vhosts, i, server_rec *);
-        if (!server_is_tls(tree, section_of(ptemp, tree, s))) {
+        if (!server_is_tls(tree->main.ssl_engine, section_of(ptemp, tree, s))) {
             continue;
         }
         /* no plain-HTTP request can arrive here */
@@ -367,7 +368,7 @@ void hsts_hosts_prepare(apr_pool_t *pconf, apr_pool_t *ptemp,
             w->port = port;
         }
     }
-    if (!vhosts->nelts && server_is_tls(tree, &tree->main)) {
+    if (!vhosts->nelts && server_is_tls(tree->main.ssl_engine, NULL)) {
         port_note(pconf, ports->exact, main_server->server_hostname,
                   server_port(main_server, 1));
     }
@@ -543,7 +544,7 @@ static void host_from_server(apr_pool_t *p, const conftree_t *tree,
     ap_str_tolower(name);
     h->name = name;
     h->is_main = !s->is_virtual;
-    h->is_tls = server_is_tls(tree, h->is_main ? &tree->main : sec);
+    h->is_tls = server_is_tls(tree->main.ssl_engine, h->is_main ? NULL : sec);
     h->port = server_port(s, h->is_tls);
     h->where = s->is_virtual && s->defn_name
                ? section_key(p, s->defn_name, s->defn_line_number)

@@ -758,7 +758,7 @@ static void check_domain(lint_t *l, int host)
         return;
     }
     registrable = psl_registrable_domain(l->psl, h->name);
-    if (registrable && strcmp(registrable, h->name)) {
+    if (registrable && strcmp(registrable, h->name) != 0) {
         finding(l, host, "domain.is_subdomain", HSTS_ERROR,
                 apr_psprintf(l->p, "%s is a subdomain; only a registrable "
                              "domain (here %s) can be preloaded, and then "
@@ -877,7 +877,9 @@ static void lint_host(lint_t *l, int host)
         check_redirects(l, host);
         check_www(l, host);
     }
-    hsts_lint_host_policy(l->p, h, &sent);
+    if (!hsts_lint_host_policy(l->p, h, &sent)) {
+        return;
+    }
     if (sent.include_subdomains) {
         check_subdomains(l, host);
     }

@@ -287,7 +287,7 @@ int hsts_report_handler(request_rec *r)
     const hsts_server_conf *main_conf;
     const apr_array_header_t *views;
 
-    if (!r->handler || strcmp(r->handler, HSTS_REPORT_HANDLER)) {
+    if (!r->handler || strcmp(r->handler, HSTS_REPORT_HANDLER) != 0) {
         return DECLINED;
     }
     r->allowed |= (AP_METHOD_BIT << M_GET);

@@ -194,7 +194,6 @@ static const char *cmd_policy(cmd_parms *cmd, void *dc, const char *arg)
     hsts_server_conf *conf = conf_of(cmd);
     apr_array_header_t *issues;
     hsts_policy_t policy;
-    int i;
 
     (void)dc;
     if (err) {
@@ -203,6 +202,7 @@ static const char *cmd_policy(cmd_parms *cmd, void *dc, const char *arg)
     issues = apr_array_make(cmd->temp_pool, 4, sizeof(hsts_issue_t));
     if (hsts_policy_parse(cmd->temp_pool, arg, &policy, issues) > 0) {
         const hsts_issue_t *all = (const hsts_issue_t *)issues->elts;
+        int i;
         for (i = 0; i < issues->nelts; i++) {
             if (all[i].severity == HSTS_ERROR) {
                 return apr_psprintf(cmd->pool, "HSTSPolicy: \"%s\" is not a "
