@@ -564,6 +564,7 @@ static void host_from_server(apr_pool_t *p, const conftree_t *tree,
                   && conf->redirect != HSTS_REDIRECT_OFF;
     h->redirect_explicit = own && h->redirect
                            && conf->redirect_where != NULL;
+    h->behind_proxy = conf->trusted_proxies != NULL;
 
     /* mod_headers merges the server config's rules into every host's */
     h->header_rules = apr_array_make(p, 2, sizeof(hsts_header_rule_t));

@@ -277,6 +277,10 @@ static void lint_index(lint_t *l)
             continue;
         }
         name_index_add_host(l->p, h->is_tls ? &l->tls : &l->plain, h, i);
+        if (!h->is_tls && h->behind_proxy && h->hsts) {
+            /* its TLS side is the proxy's */
+            name_index_add_host(l->p, &l->tls, h, i);
+        }
         for (j = 0; h->addrs && j < h->addrs->nelts; j++) {
             const char *key = APR_ARRAY_IDX(h->addrs, j, const char *);
             plain_group_t *g;
@@ -837,7 +841,10 @@ static void lint_host(lint_t *l, int host)
     int first = l->findings->nelts, i;
     hsts_policy_t sent;
 
-    if (!h->is_tls) {
+    /* Behind a TLS-terminating proxy a plain host with HSTS on is an HSTS
+     * host to its clients: its header counts, its certificate is the
+     * proxy's. */
+    if (!h->is_tls && !(h->behind_proxy && h->hsts)) {
         if (h->hsts && h->hsts_explicit && !h->is_main) {
             finding(l, host, "config.hsts.plain_vhost", HSTS_WARNING,
                     apr_psprintf(l->p, "HSTS is set on in this plain-HTTP "
@@ -853,7 +860,7 @@ static void lint_host(lint_t *l, int host)
         return;
     }
 
-    if (h->redirect && h->redirect_explicit && !h->is_main) {
+    if (h->is_tls && h->redirect && h->redirect_explicit && !h->is_main) {
         finding(l, host, "config.redirect.tls_vhost", HSTS_WARNING,
                 apr_psprintf(l->p, "HSTSRedirect is set on in this TLS "
                              "virtual host (%s), where requests already use "

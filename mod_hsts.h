@@ -228,6 +228,9 @@ typedef struct {
     const char *policy_where;      /* where HSTSPolicy/HSTS was set */
     int redirect;                  /* HSTSRedirect on (set or inherited) */
     int redirect_explicit;         /* set on in this virtual host itself */
+    int behind_proxy;              /* has HSTSTrustedProxy: a plain host
+                                    * that may send the header for clients
+                                    * of a TLS-terminating proxy */
 
     apr_array_header_t *header_rules; /* hsts_header_rule_t (mod_headers) */
 

@@ -1181,6 +1181,25 @@ static void test_config(void)
     is_num(count(m, "config.hsts.plain_vhost"), 0,
            "HSTS On in a plain main server: not a virtual host");
 
+    /* behind a TLS-terminating proxy a plain host sends the header */
+    reset();
+    main_server("localhost", 0, NULL);
+    p = plain("example.com", "*:80");
+    alias(p, "www.example.com");
+    hsts(p, 2 * YEAR, 1, 1);
+    redirect(p);
+    H(p)->behind_proxy = 1;
+    lint();
+    is_num(count(p, "config.hsts.plain_vhost"), 0,
+           "HSTS On in a plain vhost behind a trusted proxy: no plain_vhost");
+    ok(clean(), "a compliant preload host behind a trusted proxy: clean");
+    contains(msg(p, NULL), "meets every preload requirement",
+             "behind a trusted proxy: the summary says it meets them");
+    H(p)->policy.max_age = 300;
+    lint();
+    is_num(count(p, "header.preloadable.max_age.below_1_year"), 1,
+           "behind a trusted proxy the header is checked");
+
     /* config.redirect.tls_vhost */
     reset();
     main_server("localhost", 0, NULL);
