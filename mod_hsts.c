@@ -473,6 +473,7 @@ static void register_quick_handler_if_needed(apr_pool_t *pconf,
 static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                             apr_pool_t *ptemp, server_rec *main_server)
 {
+    int cache = ap_find_linked_module("mod_cache.c") != NULL;
     server_rec *s;
 
     (void)plog;
@@ -503,7 +504,7 @@ static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         host = apr_pstrdup(pconf, s->server_hostname);
         ap_str_tolower(host);
         conf->canonical_host = host;
-        conf->guard_cached = ap_find_linked_module("mod_cache.c") != NULL;
+        conf->guard_cached = cache;
     }
     /* TLS hosts, redirect ports, and whether anything else may set the
      * header, from the configuration tree */
