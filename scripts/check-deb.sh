@@ -183,7 +183,7 @@ if [ -n "$apache2_bin" ] && [ -f "$mods/mod_ssl.so" ]; then
     conf="$tmp/httpd"
     mkdir -p "$conf/logs"
     mpm=mpm_event; [ -f "$mods/mod_mpm_event.so" ] || mpm=mpm_prefork
-    # hsts.load says "Depends: ssl"; a2enmod would load mod_ssl first
+    # the packaged files with mod_ssl, as `a2enmod ssl hsts` would enable
     {
         echo "ServerRoot \"$conf\""
         echo "PidFile \"$conf/logs/httpd.pid\""
