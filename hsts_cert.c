@@ -26,6 +26,7 @@ typedef struct {
     X509 *leaf;                     /* NULL when unreadable */
     STACK_OF(X509) *rest;           /* the certificates after it */
     const char *error;              /* why it is unreadable */
+    const char *rest_error;         /* why a block after the leaf is */
 } cert_file_t;
 
 struct hsts_cert_checker_t {
@@ -81,6 +82,7 @@ static const cert_file_t *load_file(hsts_cert_checker_t *c, const char *path)
     cert_file_t *f = apr_hash_get(c->files, path, APR_HASH_KEY_STRING);
     BIO *bio;
     X509 *x;
+    unsigned long e;
 
     if (f) {
         return f;
@@ -106,7 +108,20 @@ static const cert_file_t *load_file(hsts_cert_checker_t *c, const char *path)
         while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
             sk_X509_push(f->rest, x);
         }
-        ERR_clear_error(); /* the end of the file */
+        /* The end of the file is "no start line"; anything else is a
+         * block that does not parse, and mod_ssl then refuses the whole
+         * file (as OpenSSL's SSL_CTX_use_certificate_chain_file and
+         * mod_ssl's reading of SSLCertificateChainFile both do). */
+        e = ERR_peek_last_error();
+        if (e && !(ERR_GET_LIB(e) == ERR_LIB_PEM
+                   && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
+            f->rest_error = apr_psprintf(c->pool, "holds a block after "
+                                         "certificate %d that does not "
+                                         "parse (%s)",
+                                         1 + sk_X509_num(f->rest),
+                                         openssl_error(c->pool));
+        }
+        ERR_clear_error();
     }
     BIO_free(bio);
     return f;
@@ -246,8 +261,22 @@ void hsts_cert_check(hsts_cert_checker_t *c, apr_pool_t *p,
                                     cert_file, cf->error));
         return;
     }
+    if (cf->rest_error) {
+        hsts_issue_add(issues, "tls.cert.unreadable", HSTS_ERROR,
+                       apr_psprintf(p, "The certificate file %s %s: mod_ssl "
+                                    "refuses to start with it. Fix "
+                                    "SSLCertificateFile.", cert_file,
+                                    cf->rest_error));
+    }
     if (chain_file) {
         chf = load_file(c, chain_file);
+        if (chf->leaf && chf->rest_error) {
+            hsts_issue_add(issues, "tls.cert.unreadable", HSTS_ERROR,
+                           apr_psprintf(p, "The chain file %s %s: mod_ssl "
+                                        "refuses to start with it. Fix "
+                                        "SSLCertificateChainFile.",
+                                        chain_file, chf->rest_error));
+        }
         if (!chf->leaf) {
             hsts_issue_add(issues, "tls.cert.unreadable", HSTS_ERROR,
                            apr_psprintf(p, "The chain file %s %s. Fix "

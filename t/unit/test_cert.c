@@ -176,6 +176,33 @@ static const char *write_text(const char *file, const char *text)
     return path;
 }
 
+/* Appends text to a file written before. */
+static const char *append_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "a");
+
+    if (!fp) {
+        perror(path);
+        exit(2);
+    }
+    fputs(text, fp);
+    fclose(fp);
+    return path;
+}
+
+/* Appends a private key in PEM to a file written before. */
+static const char *append_key(const char *path, EVP_PKEY *key)
+{
+    FILE *fp = fopen(path, "a");
+
+    if (!fp || !PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL)) {
+        perror(path);
+        exit(2);
+    }
+    fclose(fp);
+    return path;
+}
+
 /* ------------------------------------------------------------------ */
 /* Checking                                                             */
 
@@ -573,6 +600,53 @@ int main(void)
           "empty chain file: tls.cert.unreadable");
     check(c, good, NULL, "example.com", 0, "",
           "after unreadable files, a good one still checks clean");
+
+    /* a block after the first certificate that does not parse: mod_ssl
+     * refuses the whole file, so the lint says so (regression: it used
+     * to read up to the bad block and say nothing) */
+    {
+        pki_t leaf = make_leaf("example.com", "DNS:example.com", &ca);
+        const char *bad_after, *bad_chain, *cut_after, *junk_after,
+                   *with_key;
+
+        bad_after = append_text(write_pem("bad-after.pem", leaf.crt, NULL),
+                                "-----BEGIN CERTIFICATE-----\n"
+                                "not base64 at all!\n"
+                                "-----END CERTIFICATE-----\n");
+        check(c, bad_after, NULL, "example.com", 0, "E:tls.cert.unreadable",
+              "a broken block after the certificate: tls.cert.unreadable");
+        issues = run(c, bad_after, NULL, "example.com", 0);
+        m = message_of(issues, "tls.cert.unreadable");
+        ok(m && strstr(m, bad_after) && strstr(m, "after certificate 1")
+           && strstr(m, "SSLCertificateFile"),
+           "a broken block after the certificate: the message says where");
+        cut_after = append_text(write_pem("cut-after.pem", leaf.crt,
+                                          inter.crt, NULL),
+                                "-----BEGIN CERTIFICATE-----\n"
+                                "MIIBszCCAVmgAwIBAgICA+kwCgYIKoZIzj0EAwIw\n");
+        issues = run(c, cut_after, NULL, "example.com", 0);
+        m = message_of(issues, "tls.cert.unreadable");
+        ok(m && strstr(m, "after certificate 2"),
+           "a truncated third certificate: tls.cert.unreadable, after 2");
+        bad_chain = append_text(write_pem("bad-chain.pem", inter.crt, NULL),
+                                "-----BEGIN CERTIFICATE-----\n"
+                                "!!!!\n-----END CERTIFICATE-----\n");
+        check(c, leaf_only, bad_chain, "example.com", 0,
+              "E:tls.cert.unreadable",
+              "a broken block in the chain file: tls.cert.unreadable");
+        issues = run(c, leaf_only, bad_chain, "example.com", 0);
+        m = message_of(issues, "tls.cert.unreadable");
+        ok(m && strstr(m, bad_chain) && strstr(m, "SSLCertificateChainFile"),
+           "a broken block in the chain file: named as the chain file");
+        junk_after = append_text(write_pem("junk-after.pem", leaf.crt, NULL),
+                                 "some text that is no PEM at all\n\x01\xff");
+        check(c, junk_after, NULL, "example.com", 0, "",
+              "text after the certificate (no PEM block): no issue");
+        with_key = append_key(write_pem("with-key.pem", leaf.crt, NULL),
+                              leaf.key);
+        check(c, with_key, NULL, "example.com", 0, "",
+              "the key after the certificate in one file: no issue");
+    }
 
     /* --- each file parsed once: many hosts, one checker */
     shared = write_pem("shared.pem", make_leaf("example.com",

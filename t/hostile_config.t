@@ -1,0 +1,517 @@
+# Hostile configurations: huge and odd values for mod_hsts's directives,
+# thousands of exclusions, trusted proxies, aliases and virtual hosts, and
+# certificates that are missing, empty, DER, a directory, unreadable,
+# truncated, key-less or followed by garbage. `httpd -t` and a real start
+# either work, with the lint's findings where something is wrong, or
+# refuse with a clear message; never a crash (exit status, signals and
+# the error log are checked).
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More import => ['!plan'];
+use Apache::Test qw(-withtestmore);
+use File::Copy qw(copy);
+use File::Spec::Functions qw(catfile);
+use IO::Select ();
+use POSIX ();
+use Time::HiRes qw(time);
+use HSTS::Client qw(request header_values);
+use HSTS::Httpd ();
+
+plan tests => 103;
+
+my $top = HSTS::Httpd::top_dir();
+my $pki = "$top/t/pki";
+my $crash = qr/exit signal|AH00052|Segmentation fault|AddressSanitizer|double free|corrupted|core dumped/;
+
+# ---------------------------------------------------------------------
+# httpd runs of the test's own: the whole exit status (a signal too) and
+# everything httpd printed.
+
+sub wait_status {
+    my ($status) = @_;
+    return { exit => $status >> 8, signal => $status & 127,
+             core => $status & 128 };
+}
+
+# Forks httpd with @args and its output on a pipe; returns (pid, pipe).
+sub spawn {
+    my (@args) = @_;
+    pipe(my $r, my $w) or die "pipe: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        close $r;
+        POSIX::setpgid(0, 0);
+        open STDERR, '>&', $w or die;
+        open STDOUT, '>&', $w or die;
+        open STDIN, '<', '/dev/null' or die;
+        exec HSTS::Httpd::httpd(), @args;
+        die "exec: $!";
+    }
+    close $w;
+    return ($pid, $r);
+}
+
+# Reads a pipe until $stop matches the text so far (or end of file);
+# gives up after $timeout seconds without a byte. Returns (text, matched).
+sub read_until {
+    my ($fh, $text, $stop, $timeout) = @_;
+    my $sel = IO::Select->new($fh);
+    for (;;) {
+        return ($text, 1) if $stop && $text =~ $stop;
+        $sel->can_read($timeout) or return ($text, 0);
+        my $n = sysread $fh, my $chunk, 65536;
+        return ($text, 0) unless $n;
+        $text .= $chunk;
+    }
+}
+
+sub write_conf {
+    my ($conf, $listen) = @_;
+    my $dir = HSTS::Httpd::new_dir();
+    my $file = catfile($dir, 'httpd.conf');
+    my $base = HSTS::Httpd::base_config($dir, listen => $listen,
+                                        loglevel => 'notice');
+    $base =~ s{^ErrorLog .*$}{ErrorLog /dev/stderr}m;
+    HSTS::Httpd::write_file($file, $base . $conf);
+    return ($dir, $file);
+}
+
+# `httpd -t`: { exit, signal, out, secs }.
+sub configtest {
+    my ($conf, $listen) = @_;
+    my ($dir, $file) = write_conf($conf, $listen // [HSTS::Httpd::free_port()]);
+    my $t0 = time;
+    my ($pid, $r) = spawn('-t', '-d', $dir, '-f', $file);
+    my ($out) = read_until($r, '', undef, 300);
+    waitpid $pid, 0;
+    return { %{ wait_status($?) }, out => $out, secs => time - $t0 };
+}
+
+# A foreground start: { ready => 1, pid, r, log, secs } once httpd says
+# it is ready, else { ready => 0, exit, signal, log }.
+sub start {
+    my ($conf, $listen) = @_;
+    my ($dir, $file) = write_conf($conf, $listen);
+    my $t0 = time;
+    my ($pid, $r) = spawn('-D', 'FOREGROUND', '-d', $dir, '-f', $file);
+    my ($log, $ready) = read_until($r, '', qr/resuming normal operations/, 300);
+    if ($ready) {
+        return { ready => 1, pid => $pid, r => $r, log => $log,
+                 secs => time - $t0, dir => $dir };
+    }
+    kill 'TERM', -$pid;    # in case it only went quiet
+    ($log) = read_until($r, $log, undef, 60);
+    waitpid $pid, 0;
+    return { ready => 0, %{ wait_status($?) }, log => $log };
+}
+
+# Stops a started server: { exit, signal, log }.
+sub stop {
+    my ($s) = @_;
+    kill 'TERM', $s->{pid};
+    my ($log) = read_until($s->{r}, $s->{log}, undef, 120);
+    waitpid $s->{pid}, 0;
+    return { %{ wait_status($?) }, log => $log };
+}
+
+sub ports {
+    my @p;
+    while (@p < $_[0]) {
+        my $port = HSTS::Httpd::free_port();
+        push @p, $port unless grep { $_ == $port } @p;
+    }
+    return @p;
+}
+
+sub tls_vhost {
+    my ($port, $name, $body, %o) = @_;
+    my $cert = $o{cert} // "$pki/example.com.crt";
+    my $key = exists $o{key} ? $o{key} : "$pki/example.com.key";
+    return qq{<VirtualHost 127.0.0.1:$port>\n    ServerName $name\n}
+         . qq{    SSLEngine on\n    SSLCertificateFile "$cert"\n}
+         . (defined $key ? qq{    SSLCertificateKeyFile "$key"\n} : '')
+         . ($o{chain} ? qq{    SSLCertificateChainFile "$o{chain}"\n} : '')
+         . $body . qq{</VirtualHost>\n};
+}
+
+sub plain_vhost {
+    my ($port, $name, $body) = @_;
+    return qq{<VirtualHost 127.0.0.1:$port>\n    ServerName $name\n$body}
+         . qq{</VirtualHost>\n};
+}
+
+sub sts_of {
+    my ($res) = @_;
+    return join ' | ', header_values($res, 'Strict-Transport-Security');
+}
+
+sub get {
+    my ($port, $tls, $host, $target, @headers) = @_;
+    return request(port => $port, tls => $tls, host => $host,
+                   target => $target, headers => \@headers);
+}
+
+# A redirect to exactly $want, with no header over plain HTTP.
+sub redirect_is {
+    my ($res, $want, $name) = @_;
+    my @loc = header_values($res, 'Location');
+    ok($res->{status} == 301 && @loc == 1 && $loc[0] eq $want
+       && !header_values($res, 'Strict-Transport-Security'), $name)
+        or diag("status $res->{status}, Location @loc, STS " . sts_of($res));
+}
+
+# Not redirected; with exactly $sts, or none when $sts is undef.
+sub served_is {
+    my ($res, $sts, $name) = @_;
+    my @sts = header_values($res, 'Strict-Transport-Security');
+    ok($res->{status} != 301 && $res->{status} != 308
+       && !header_values($res, 'Location')
+       && (defined $sts ? @sts == 1 && $sts[0] eq $sts : !@sts), $name)
+        or diag("status $res->{status}, STS " . sts_of($res));
+}
+
+sub no_crash {
+    my ($r, $name) = @_;
+    ok(!$r->{signal} && !$r->{core} && $r->{log} !~ $crash, $name)
+        or diag("exit $r->{exit}, signal $r->{signal}\n"
+                . substr($r->{log}, -3000));
+}
+
+# ---------------------------------------------------------------------
+# 1. Huge and odd values that are allowed: the header carries them.
+
+my $zeros = '0' x 5000;
+my $long_policy = 'max-age=31536000; '
+                . join('; ', map { "ext$_=\"v\"" } 1 .. 500)
+                . '; includeSubDomains; preload';
+my $long_zero_policy = 'max-age=' . ('0' x 4990) . '1';
+{
+    my ($p, $t) = ports(2);
+    my $conf = "HSTSLint On\nLogLevel hsts:warn\n"
+        . tls_vhost($t, 'max.example.com',
+                    "    HSTS On\n    HSTSMaxAge 18446744073709551615\n")
+        . tls_vhost($t, 'maxy.example.com',
+                    "    HSTS On\n    HSTSMaxAge 584942417355y\n")
+        . tls_vhost($t, 'zeros.example.com',
+                    "    HSTS On\n    HSTSMaxAge ${zeros}1y\n")
+        . tls_vhost($t, 'long.example.com',
+                    qq{    HSTSPolicy "} . ($long_policy =~ s/"/\\"/gr)
+                    . qq{"\n})
+        . tls_vhost($t, 'longzero.example.com',
+                    qq{    HSTSPolicy "$long_zero_policy"\n})
+        . plain_vhost($p, 'max.example.com',
+                      "    ServerAlias *.example.com\n    HSTSRedirect On\n");
+    ok(length($long_policy) > 5000, 'the long HSTSPolicy has over 5000 characters');
+
+    my $ct = configtest($conf, [$p, $t]);
+    my @over = $ct->{out} =~ /(max(?:y)?\.example\.com:$t \[header\.preloadable\.max_age\.over_10_years\])/g;
+    my @unknown = $ct->{out} =~ /long\.example\.com:$t \[header\.parse\.unknown_directive\]/g;
+    ok($ct->{exit} == 0 && !$ct->{signal} && $ct->{out} =~ /Syntax OK/,
+       'huge values: configtest passes') or diag(substr($ct->{out}, 0, 3000));
+    is(scalar @over, 2, 'huge values: over_10_years for both 64-bit maxima');
+    is(scalar @unknown, 500, 'the 5000-character policy: one finding per unknown directive');
+    like($ct->{out}, qr/longzero\.example\.com:$t \[header\.parse\.max_age\.leading_zero\]/,
+         '4990 leading zeros: a leading_zero finding');
+
+    my $s = start($conf, [$p, $t]);
+    ok($s->{ready}, 'huge values: the server starts')
+        or diag(substr($s->{log}, -3000));
+    my %want = ('max.example.com' => 'max-age=18446744073709551615',
+                'maxy.example.com' => 'max-age=18446744073707280000',
+                'zeros.example.com' => 'max-age=31536000',
+                'long.example.com' => 'max-age=31536000; includeSubDomains; preload',
+                'longzero.example.com' => 'max-age=1');
+    for my $host (sort keys %want) {
+        served_is(get($t, 1, $host, '/static.txt'), $want{$host},
+                  "$host: header '$want{$host}'");
+    }
+    redirect_is(get($p, 0, 'max.example.com', '/static.txt?q'),
+                "https://max.example.com:$t/static.txt?q",
+                'huge values: the plain host redirects, without the header');
+    no_crash(stop($s), 'huge values: stopped cleanly, no crash');
+}
+
+# ---------------------------------------------------------------------
+# 2. Huge values that are not allowed: a clear configuration error.
+
+for my $case (
+    ['HSTSMaxAge ' . ('9' x 5000), qr/HSTSMaxAge: '9{100}.*does not fit in 64 bits/s],
+    ["HSTSMaxAge ${zeros}18446744073709551616", qr/HSTSMaxAge: .*does not fit in 64 bits/s],
+    ['HSTSMaxAge ' . ('1' x 5000) . 'y', qr/HSTSMaxAge: .*does not fit in 64 bits/s],
+    ['HSTSPolicy "max-age=' . ('9' x 5000) . '"', qr/\[header\.parse\.max_age\.parse_int_error\]/],
+    ['HSTSPolicy "' . join('; ', ('includeSubDomains') x 300) . '"', qr/HSTSPolicy: .* has no max-age directive/s],
+    ['HSTSPolicy "max-age=1; ' . ('max-age; ' x 500) . 'preload"', qr/\[header\.parse\.invalid\.max_age\.no_value\]/],
+    ['HSTSRedirectPort ' . ('4' x 5000), qr/HSTSRedirectPort: '4{100}.*is not a port/s],
+    ['HSTSRedirectExclude ' . ('x' x 5000), qr/HSTSRedirectExclude: 'x{100}.*must start with '\/'/s],
+    ['HSTSTrustedProxy ' . ('1.' x 2500), qr/HSTSTrustedProxy: '(?:1\.){100}.*is not allowed/s],
+    ['HSTSTrustedProxy 10.0.0.0/0000000008', qr/HSTSTrustedProxy: '10\.0\.0\.0\/0000000008' is not allowed: the prefix length/],
+    ['HSTSTrustedProxy ' . ('f' x 64) . '::1', qr/HSTSTrustedProxy: 'f{64}::1' is not allowed/],
+    ['HSTSLintIgnore ' . ('a.' x 2500), qr/HSTSLintIgnore: '(?:a\.){100}.*is not a mod_hsts lint code/s],
+    ['HSTSRedirect ' . ('On' x 2500), qr/HSTSRedirect: '(?:On){100}.*is not allowed/s],
+) {
+    my ($line, $re) = @$case;
+    my $ct = configtest("$line\n");
+    my ($name) = $line =~ /^(\S+ .{0,30})/;
+    ok($ct->{exit} == 1 && !$ct->{signal} && $ct->{out} =~ /Syntax error on line \d+ of /
+       && $ct->{out} =~ $re, "refused with a clear message: $name...")
+        or diag("exit $ct->{exit} signal $ct->{signal}: " . substr($ct->{out}, 0, 600));
+}
+
+# ---------------------------------------------------------------------
+# 3. Thousands: exclusions, trusted proxies, aliases, ignored codes.
+
+{
+    my ($p, $t) = ports(2);
+    my @aliases = map { ("n$_.alias.example.com", "*.w$_.alias.example.com") }
+                  0 .. 2499;
+    my $alias_lines = '';
+    for (my $i = 0; $i < @aliases; $i += 100) {
+        $alias_lines .= '    ServerAlias '
+                      . join(' ', @aliases[$i .. $i + 99]) . "\n";
+    }
+    my $exclude_lines = join '', map { "    HSTSRedirectExclude /p$_\n" } 0 .. 2999;
+    my $exclude_one = '    HSTSRedirectExclude '
+                    . join(' ', map { "/q$_/" } 0 .. 999) . "\n";
+    my @blocks = ((map { "10.@{[ $_ >> 8 ]}.@{[ $_ & 255 ]}.1/32" } 0 .. 1499),
+                  (map { sprintf '2001:db8::%x/128', $_ } 0 .. 1499));
+    my $proxy_lines = join '', map { "    HSTSTrustedProxy $_\n" } @blocks;
+    my $ignores = '    HSTSLintIgnore '
+                . join(' ', ('tls.cert.expires_soon', 'domain.is_subdomain',
+                             'config.hsts.plain_vhost') x 1000) . "\n";
+
+    my $conf = "LogLevel hsts:warn\n"
+        . plain_vhost($p, 'alias.example.com',
+                      "$alias_lines    HSTSRedirect On\n$exclude_lines$exclude_one")
+        . plain_vhost($p, 'proxy.example.com',
+                      "    HSTS On\n    HSTSRedirect On\n$proxy_lines"
+                      . "    HSTSTrustedProxy 127.0.0.1\n$ignores")
+        . plain_vhost($p, 'noproxy.example.com',
+                      "    HSTS On\n    HSTSRedirect On\n$proxy_lines$ignores")
+        . tls_vhost($t, 'alias.example.com', "$alias_lines    HSTS On\n");
+
+    my $ct = configtest($conf, [$p, $t]);
+    ok($ct->{exit} == 0 && !$ct->{signal} && $ct->{out} =~ /Syntax OK/,
+       'thousands: configtest passes') or diag(substr($ct->{out}, 0, 3000));
+    ok($ct->{secs} < 30, sprintf 'thousands: configtest in %.1f s', $ct->{secs});
+    unlike($ct->{out}, qr/proxy\.example\.com:$p \[config\.hsts\.plain_vhost\]/,
+           '3000 HSTSLintIgnore codes are honoured');
+
+    my $s = start($conf, [$p, $t]);
+    ok($s->{ready}, 'thousands: the server starts') or diag(substr($s->{log}, -3000));
+    redirect_is(get($p, 0, 'n2499.alias.example.com', '/x'),
+                "https://n2499.alias.example.com:$t/x",
+                'the 5000th alias: redirected to itself on the TLS port');
+    redirect_is(get($p, 0, 'Deep.Sub.W2499.alias.example.com', '/x'),
+                "https://deep.sub.w2499.alias.example.com:$t/x",
+                'the last wildcard of 2500: redirected to the name asked for');
+    redirect_is(get($p, 0, 'w2499.alias.example.com.evil.example', '/x'),
+                "https://alias.example.com:$t/x",
+                'a name past the wildcards: to the ServerName');
+    served_is(get($p, 0, 'alias.example.com', '/p2999/static.txt'), undef,
+              'the 3000th HSTSRedirectExclude line is honoured');
+    served_is(get($p, 0, 'alias.example.com', '/q999'), undef,
+              'the 1000th prefix of one line is honoured');
+    served_is(get($p, 0, 'alias.example.com', '/.well-known/acme-challenge/x'),
+              undef, 'the ACME default is still there');
+    redirect_is(get($p, 0, 'alias.example.com', '/p3000'),
+                "https://alias.example.com:$t/p3000",
+                'a path under no prefix of 4000: redirected');
+    redirect_is(get($p, 0, 'alias.example.com', '/p29990'),
+                "https://alias.example.com:$t/p29990",
+                'prefixes match whole segments among thousands');
+    served_is(get($p, 0, 'proxy.example.com', '/static.txt',
+                  'X-Forwarded-Proto' => 'https'), 'max-age=31536000',
+              'the 3001st trusted proxy: https believed, header sent');
+    redirect_is(get($p, 0, 'proxy.example.com', '/static.txt',
+                    'X-Forwarded-Proto' => 'http'),
+                'https://proxy.example.com/static.txt',
+                'the 3001st trusted proxy: http redirected');
+    redirect_is(get($p, 0, 'noproxy.example.com', '/static.txt',
+                    'X-Forwarded-Proto' => 'https'),
+                'https://noproxy.example.com/static.txt',
+                '3000 blocks without the client: its header ignored');
+    served_is(get($t, 1, 'x.w1234.alias.example.com', '/static.txt'),
+              'max-age=31536000',
+              'the TLS host with 5000 aliases sends the header');
+    no_crash(stop($s), 'thousands: stopped cleanly, no crash');
+}
+
+# ---------------------------------------------------------------------
+# 4. 2000 virtual hosts: 1000 plain ones that redirect and the 1000 TLS
+# ones they redirect to, every name on its own TLS host.
+
+{
+    my ($p, $t) = ports(2);
+    my $conf = "HSTS On\nHSTSRedirect On\nHSTSIncludeSubDomains On\n"
+             . "LogLevel hsts:warn\n"
+             . join('', map { plain_vhost($p, "h$_.example.com", '') } 0 .. 999)
+             . join('', map { tls_vhost($t, "h$_.example.com", '') } 0 .. 999);
+    my $ct = configtest($conf, [$p, $t]);
+    ok($ct->{exit} == 0 && !$ct->{signal} && $ct->{out} =~ /Syntax OK/,
+       '2000 virtual hosts: configtest passes')
+        or diag(substr($ct->{out}, 0, 3000));
+    my @findings = $ct->{out} =~ /(\[[a-z_.]+\])/g;
+    ok(!@findings, '2000 well-configured virtual hosts: no finding')
+        or diag(substr($ct->{out}, 0, 3000));
+    ok($ct->{secs} < 30, sprintf '2000 virtual hosts: configtest in %.1f s',
+                                 $ct->{secs});
+
+    my $s = start($conf, [$p, $t]);
+    ok($s->{ready}, sprintf('2000 virtual hosts: the server starts (%.1f s)',
+                            $s->{secs} // 0))
+        or diag(substr($s->{log}, -3000));
+    redirect_is(get($p, 0, 'h999.example.com', '/x'),
+                "https://h999.example.com:$t/x",
+                'the 1000th plain host redirects to its TLS host');
+    redirect_is(get($p, 0, 'h0.example.com', '/x'),
+                "https://h0.example.com:$t/x",
+                'the first plain host redirects to its TLS host');
+    served_is(get($t, 1, 'h999.example.com', '/static.txt'),
+              'max-age=31536000; includeSubDomains',
+              'the 1000th TLS host sends the header');
+    my $r = stop($s);
+    no_crash($r, '2000 virtual hosts: stopped cleanly, no crash');
+}
+
+# ---------------------------------------------------------------------
+# 5. Certificates that cannot be used. Each case: what `httpd -t` says
+# (mod_ssl refuses some files while reading the configuration; for the
+# others the lint reports tls.cert.unreadable naming host and file), and
+# what a real start does (mod_ssl loads the certificate then: a refusal
+# with mod_ssl's message naming the file, or a server that works).
+
+my $certs = HSTS::Httpd::new_dir();
+my %file;
+{
+    my $crt = do { local (@ARGV, $/) = "$pki/example.com.crt"; <> };
+    my $key = do { local (@ARGV, $/) = "$pki/example.com.key"; <> };
+    my $ca = do { local (@ARGV, $/) = "$pki/ca.crt"; <> };
+    my $put = sub {
+        my ($name, $bytes) = @_;
+        $file{$name} = "$certs/$name";
+        HSTS::Httpd::write_file($file{$name}, $bytes);
+    };
+    $put->('empty.crt', '');
+    $put->('truncated.crt', substr($crt, 0, int(length($crt) / 2)));
+    $put->('garbage-after.crt', $crt . "\x00\xff\xfe garbage \r\n" x 50);
+    $put->('text-after-chain.crt', $ca . "\x00\xff trailing text, no PEM block\n" x 20);
+    $put->('broken-chain.crt', $ca . "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+    $put->('broken-after.crt', $crt . "-----BEGIN CERTIFICATE-----\n" . substr($ca, 28, 200));
+    $put->('key-only.pem', $key);
+    $put->('text.crt', "This is not a certificate.\n");
+    $put->('bad-base64.crt', "-----BEGIN CERTIFICATE-----\n" . ('!@#$' x 16) . "\n-----END CERTIFICATE-----\n");
+    $put->('long-chain.crt', $crt . ($ca x 60));
+    $put->('unreadable.crt', $crt);
+    chmod 0000, $file{'unreadable.crt'} or die "chmod: $!";
+    $file{'missing.crt'} = "$certs/missing.crt";
+    $file{'directory.crt'} = "$certs/directory.crt";
+    mkdir $file{'directory.crt'} or die "mkdir: $!";
+    $file{'der.crt'} = "$certs/der.crt";
+    system('openssl', 'x509', '-in', "$pki/example.com.crt", '-outform', 'DER',
+           '-out', $file{'der.crt'}) == 0 or die "openssl x509 failed";
+}
+
+# [name, certificate, options, configtest outcome, start outcome]
+#   configtest: 'refused' (mod_ssl while reading the configuration),
+#               'unreadable' (Syntax OK, and the lint's finding),
+#               'clean' (Syntax OK, no tls.cert.unreadable)
+#   start:      'works', or how mod_ssl refuses it: 'missing' (while
+#               reading the configuration), 'cert' (AH02562, naming the
+#               file), 'key' (AH02564, naming it), 'chain' (AH01903)
+my @cert_cases = (
+    ['a missing file', 'missing.crt', {}, 'refused', 'missing'],
+    ['an empty file', 'empty.crt', {}, 'refused', 'missing'],
+    ['a directory', 'directory.crt', {}, 'refused', 'missing'],
+    ['a DER certificate', 'der.crt', {}, 'unreadable', 'cert'],
+    ['a file of mode 000', 'unreadable.crt', {}, 'unreadable', 'cert'],
+    ['a truncated PEM', 'truncated.crt', {}, 'unreadable', 'cert'],
+    ['a private key instead of a certificate', 'key-only.pem', {},
+     'unreadable', 'cert'],
+    ['a text file', 'text.crt', {}, 'unreadable', 'cert'],
+    ['PEM armour around garbage', 'bad-base64.crt', {}, 'unreadable',
+     'cert'],
+    ['no key anywhere', "$pki/example.com.crt", { key => undef }, 'clean',
+     'key'],
+    ['garbage after the certificate', 'garbage-after.crt', {}, 'clean',
+     'works'],
+    ['a truncated certificate after the first', 'broken-after.crt', {},
+     'unreadable', 'cert'],
+    ['a chain file with text after the certificate', "$pki/example.com.crt",
+     { chain => 'text-after-chain.crt' }, 'clean', 'works'],
+    ['a chain file with a broken block after the certificate',
+     "$pki/example.com.crt", { chain => 'broken-chain.crt' }, 'unreadable',
+     'chain'],
+    ['a chain file that is DER', "$pki/example.com.crt",
+     { chain => 'der.crt' }, 'unreadable', 'works'],
+    ['60 certificates after the leaf', 'long-chain.crt', {}, 'clean',
+     'works'],
+);
+
+for my $case (@cert_cases) {
+    my ($name, $cert, $o, $ct_want, $start_want) = @$case;
+    my %o = %$o;
+    $cert = $file{$cert} // $cert;
+    $o{chain} = $file{ $o{chain} } if $o{chain};
+    my $bad = $o{chain} && $ct_want eq 'unreadable' ? $o{chain} : $cert;
+  SKIP: {
+        skip "$name: root reads a file of mode 000", 3
+            if $cert =~ /unreadable/ && $> == 0;
+        my ($p, $t) = ports(2);
+        my $conf = "LogLevel hsts:warn\n"
+                 . tls_vhost($t, 'tls.example.com', "    HSTS On\n", cert => $cert, %o)
+                 . plain_vhost($p, 'tls.example.com', "    HSTSRedirect On\n");
+        my $ct = configtest($conf, [$p, $t]);
+        my $ok;
+        if ($ct_want eq 'refused') {
+            $ok = $ct->{exit} == 1 && $ct->{out} =~ /Syntax error on line \d+/
+                  && $ct->{out} =~ /SSLCertificateFile: file '\Q$cert\E' does not exist or is empty/;
+        }
+        elsif ($ct_want eq 'unreadable') {
+            $ok = $ct->{exit} == 0 && $ct->{out} =~ /Syntax OK/
+                  && $ct->{out} =~ /tls\.example\.com:$t \[tls\.cert\.unreadable\] The (?:certificate|chain) file \Q$bad\E (?:cannot be read|holds no PEM certificate|holds a block after certificate 1 that does not parse)/;
+        }
+        else {
+            $ok = $ct->{exit} == 0 && $ct->{out} =~ /Syntax OK/
+                  && $ct->{out} !~ /tls\.cert\.unreadable/;
+        }
+        ok($ok && !$ct->{signal},
+           "$name: configtest " . ($ct_want eq 'refused' ? 'refuses it'
+                                   : $ct_want eq 'unreadable' ? 'reports tls.cert.unreadable'
+                                   : 'passes'))
+            or diag("exit $ct->{exit} signal $ct->{signal}:\n" . substr($ct->{out}, 0, 2000));
+
+        my $s = start($conf, [$p, $t]);
+        if ($start_want ne 'works') {
+            my %says = (
+                missing => qr/SSLCertificateFile: file '\Q$cert\E' does not exist or is empty/,
+                cert => qr/AH02562: Failed to configure certificate tls\.example\.com:443:0 \(with chain\), check \Q$cert\E/,
+                key => qr/AH02564: Failed to configure encrypted \(\?\) private key tls\.example\.com:443:0, check \Q$cert\E/,
+                chain => qr/AH01903: Failed to configure CA certificate chain/,
+            );
+            ok(!$s->{ready} && $s->{exit} == 1 && $s->{log} =~ $says{$start_want},
+               "$name: the start is refused, mod_ssl says why")
+                or diag($s->{ready} ? 'it started' : "exit $s->{exit}:\n$s->{log}");
+            no_crash($s->{ready} ? stop($s) : $s, "$name: no crash");
+        }
+        else {
+            ok($s->{ready} && ($ct_want ne 'unreadable' || $s->{log}
+                   =~ /tls\.example\.com:$t \[tls\.cert\.unreadable\]/),
+               "$name: the server starts"
+               . ($ct_want eq 'unreadable' ? ', logging the lint\'s finding' : ''))
+                or diag("exit " . ($s->{exit} // '') . ":\n$s->{log}");
+            if ($s->{ready}) {
+                my $res = get($t, 1, 'tls.example.com', '/static.txt');
+                served_is($res, 'max-age=31536000', "$name: the TLS host answers with the header");
+                no_crash(stop($s), "$name: no crash");
+            }
+            else {
+                fail("$name: the TLS host answers with the header");
+                no_crash($s, "$name: no crash");
+            }
+        }
+    }
+}
