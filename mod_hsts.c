@@ -636,6 +636,27 @@ static int hsts_fixups(request_rec *r)
 }
 
 /*
+ * httpd answers TRACE and OPTIONS * in its own map_to_storage hooks,
+ * which end the request before the fixups phase: those answers get the
+ * guard here.
+ */
+static int hsts_map_to_storage(request_rec *r)
+{
+    const hsts_server_conf *conf;
+
+    if ((r->method_number != M_TRACE
+         && (r->method_number != M_OPTIONS || strcmp(r->uri, "*") != 0))
+        || r->main) {
+        return DECLINED;
+    }
+    conf = ap_get_module_config(r->server->module_config, &hsts_module);
+    if (header_duty(r, conf) >= 0) {
+        add_guard(r);
+    }
+    return DECLINED;
+}
+
+/*
  * Error pages, redirects made by other modules, 304s: httpd swaps the
  * header tables and may add mod_headers' "always" headers on the way, so
  * these responses always get the guard.
@@ -788,6 +809,8 @@ static void hsts_register_hooks(apr_pool_t *p)
                                                   NULL, AP_FTYPE_PROTOCOL - 1);
     /* The quick handler (the redirect) is registered in post_config, and
      * only when the configuration needs it. */
+    ap_hook_map_to_storage(hsts_map_to_storage, NULL, NULL,
+                           APR_HOOK_REALLY_FIRST);
     /* After every other fixup, mod_headers' included. */
     ap_hook_fixups(hsts_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_error_filter(hsts_insert_error_filter, NULL, NULL,

@@ -42,7 +42,6 @@ my $redirect_body = qr{\A<!DOCTYPE html>\n<title>Moved to HTTPS</title>\n};
 #   [status, '/path', 'host'] the same on another host the server names;
 #   '0.9'   an HTTP/0.9 answer (a body without status line or header).
 # "unsafe" overrides both for the server without request checks.
-# "tls_todo": a known gap, reported as a TODO test.
 
 my $big_alias = join('.', ('a' x 60) x 120) . '.wild.example.com';  # ~7.4 KB
 my $big_other = join('.', ('b' x 60) x 120) . '.evil.example';
@@ -182,22 +181,16 @@ my @cases = (
 
     # --- methods and targets without a path
     ['OPTIONS *', get('*', 'example.com', method => 'OPTIONS'),
-     plain => 200, tls => 200,
-     tls_todo => 'mod_hsts.c: OPTIONS * is answered by a map_to_storage '
-                 . 'hook (DONE), before the fixups; no guard is added'],
+     plain => 200, tls => 200],
     ['OPTIONS * in absolute form',
      get('http://example.com', 'example.com', method => 'OPTIONS'),
-     plain => 200, tls => 200,
-     tls_todo => 'mod_hsts.c: OPTIONS * is answered by a map_to_storage '
-                 . 'hook (DONE), before the fixups; no guard is added'],
+     plain => 200, tls => 200],
     ['CONNECT', get('evil.example:443', 'evil.example:443', method => 'CONNECT'),
      plain => 405, tls => 405],
     ['CONNECT with a path', get('/x', 'example.com', method => 'CONNECT'),
      plain => 400, tls => 400],
     ['TRACE', get('/x', 'example.com', method => 'TRACE'),
-     plain => [308, '/x'], tls => 200,
-     tls_todo => 'mod_hsts.c: TRACE is answered by a map_to_storage hook '
-                 . '(DONE), before the fixups; no guard is added'],
+     plain => [308, '/x'], tls => 200],
     ['an unknown method', get('/pot', 'example.com', method => 'BREW'),
      plain => [308, '/pot'], tls => 501],
     ['a 5000-byte method', get('/x', 'example.com', method => 'A' x 5000),
@@ -470,7 +463,6 @@ CONF
                        ? $want{unsafe}{$key} : $want{$key};
             my $bytes = exchange($tls ? $t : $p, $tls, $request);
             my @p = problems($bytes, $request, $tls, $want, $t);
-            local $TODO = $want{tls_todo} if $tls && $want{tls_todo};
             ok(!@p, "$mode, " . ($tls ? 'TLS' : 'plain') . ": $name")
                 or diag(join("\n", @p) . "\nrequest:  " . shown($request)
                         . "\nresponse: " . shown(substr($bytes, 0, 600)));
