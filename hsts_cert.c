@@ -81,8 +81,6 @@ static const cert_file_t *load_file(hsts_cert_checker_t *c, const char *path)
 {
     cert_file_t *f = apr_hash_get(c->files, path, APR_HASH_KEY_STRING);
     BIO *bio;
-    X509 *x;
-    unsigned long e;
 
     if (f) {
         return f;
@@ -104,6 +102,9 @@ static const cert_file_t *load_file(hsts_cert_checker_t *c, const char *path)
                                 openssl_error(c->pool));
     }
     else {
+        X509 *x;
+        unsigned long e;
+
         f->rest = sk_X509_new_null();
         while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
             sk_X509_push(f->rest, x);

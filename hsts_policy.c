@@ -103,8 +103,8 @@ const char *hsts_duration_parse(const char *text, apr_uint64_t *seconds)
         case 'm': unit = 60; break;
         case 'h': unit = 3600; break;
         case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
-        case 'y': unit = 365 * 86400; break;
+        case 'w': unit = APR_UINT64_C(7) * 86400; break;
+        case 'y': unit = APR_UINT64_C(365) * 86400; break;
         default:
             return "the unit must be one of s, m, h, d, w or y (1y = 365d)";
         }

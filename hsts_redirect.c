@@ -47,7 +47,7 @@ int hsts_host_is_valid(const char *host)
         return 0;
     }
     if (strchr(host, ':')) {
-        unsigned char addr[16];
+        unsigned char addr[16] = { 0 };
 #if APR_HAVE_IPV6
         return inet_pton(AF_INET6, host, addr) == 1;
 #else
@@ -318,7 +318,7 @@ static int cidr_contains(const hsts_cidr_t *cidr, const unsigned char *addr)
 {
     unsigned int full = cidr->bits / 8, rest = cidr->bits % 8;
 
-    if (memcmp(cidr->addr, addr, full)) {
+    if (memcmp(cidr->addr, addr, full) != 0) {
         return 0;
     }
     if (rest) {
