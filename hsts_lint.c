@@ -1,5 +1,5 @@
 /*
- * mod_hsts: the startup lint's rules (CONTRACT.md section 4). Pure
+ * mod_hsts: the startup lint's rules (README: The startup lint). Pure
  * functions over plain data: the hosts as hsts_hosts.c read them from
  * httpd's configuration, in, and findings, out.
  *

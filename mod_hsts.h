@@ -258,8 +258,8 @@ const char *hsts_lint_host_value(apr_pool_t *p, const hsts_lint_host_t *host);
 
 /*
  * Checks every linted host (an array of hsts_lint_host_t) against the
- * preload requirements and the rest of CONTRACT.md section 4, appending
- * hsts_finding_t to findings in host order. The certificate issues must
+ * preload requirements and the other rules of the README's "The startup
+ * lint", appending hsts_finding_t to findings in host order. The certificate issues must
  * already be in the hosts; psl answers the public-suffix questions.
  */
 void hsts_lint_run(apr_pool_t *p, const apr_array_header_t *hosts,

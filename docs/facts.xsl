@@ -1,8 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   docs/facts.xsl: the facts of docs/mod_hsts.xml that docs/check-docs.sh
-  compares with the code, README.md and CONTRACT.md, one per line, fields
-  separated by tabs:
+  compares with the code and README.md (and the interface contract, when
+  given), one per line, fields separated by tabs:
 
     directive  NAME  SYNTAX  DEFAULT  CONTEXT, CONTEXT
     code       CODE  CLASS   FIX

@@ -1,4 +1,4 @@
-# Configuration errors (CONTRACT.md section 1): `httpd -t` fails and says
+# Configuration errors (README: Directives): `httpd -t` fails and says
 # which directive, which value, what is allowed, in which file and line.
 use strict;
 use warnings FATAL => 'all';

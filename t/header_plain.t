@@ -1,4 +1,4 @@
-# No Strict-Transport-Security over plain HTTP (CONTRACT.md section 2):
+# No Strict-Transport-Security over plain HTTP (README: The header):
 # in every host where mod_hsts is engaged, a header that anything else
 # adds to a plain-HTTP response is removed (RFC 6797 7.2).
 use strict;

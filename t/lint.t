@@ -1,4 +1,4 @@
-# The startup lint under `httpd -t` (CONTRACT.md section 4): for every
+# The startup lint under `httpd -t` (README: The startup lint): for every
 # code of the lint table a configuration that produces it and a closely
 # similar one that must not, each finding one line at warn level (info
 # for the informational ones) naming the host as ServerName:port, the

@@ -1,5 +1,5 @@
-# The plain-HTTP redirect against hostile requests (CONTRACT.md section
-# 3): a client can never make the server redirect to a host name the
+# The plain-HTTP redirect against hostile requests (README: The
+# redirect): a client can never make the server redirect to a host name the
 # configuration does not name, nor add a header to the response, whether
 # httpd checks requests strictly (the default) or not.
 use strict;

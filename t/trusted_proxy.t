@@ -1,4 +1,4 @@
-# TLS-terminating proxies (CONTRACT.md sections 2 and 3): from an
+# TLS-terminating proxies (README: The header, The redirect): from an
 # HSTSTrustedProxy address, X-Forwarded-Proto: https (as its last element)
 # makes a plain-HTTP request secure: no redirect, and the header with the
 # host's policy. Anything else, and any untrusted peer, is plain HTTP.

@@ -1,7 +1,7 @@
 /*
  * Unit tests of the startup lint's rules (hsts_lint.c): hand-built host
  * sets, as hsts_hosts.c would read them from httpd's configuration, and
- * the findings hsts_lint_run makes of them (CONTRACT.md section 4).
+ * the findings hsts_lint_run makes of them (README: The startup lint).
  *
  * For every code of the contract's lint table there is a host set that
  * triggers it and a closely similar one that must not.
