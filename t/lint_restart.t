@@ -63,7 +63,7 @@ my $DISTINCT = 6;     # those 4 findings and the 2 TLS hosts' summaries
 {
     my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
     my $server = HSTS::Httpd->start(conf => config($plain, $tls),
-                                    listen => [$plain, $tls],
+                                    listen => [$plain, $tls], restarts => 1,
                                     loglevel => 'info',
                                     env => $pki->{trusted});
     my @lines = $server->lines;
@@ -95,7 +95,7 @@ my $DISTINCT = 6;     # those 4 findings and the 2 TLS hosts' summaries
                          'ServerAlias www.example.com', 'HSTS On',
                          'HSTSMaxAge 11y');
     my $server = HSTS::Httpd->start(conf => $conf, listen => [$plain, $tls],
-                                    loglevel => 'info',
+                                    restarts => 1, loglevel => 'info',
                                     env => $pki->{trusted});
     my @lines = $server->lines;
     is_deeply([sort map { $_->{code} } findings(@lines)],
@@ -114,7 +114,7 @@ my $DISTINCT = 6;     # those 4 findings and the 2 TLS hosts' summaries
     my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
     my $server = HSTS::Httpd->start(conf => config($plain, $tls,
                                                    "HSTSLint Off\n"),
-                                    listen => [$plain, $tls],
+                                    listen => [$plain, $tls], restarts => 1,
                                     loglevel => 'info',
                                     env => $pki->{trusted});
     $server->graceful;

@@ -23,6 +23,16 @@ sub libexec   { return $vars->{libexecdir} }
 sub module_so { return catfile(top_dir(), '.libs', 'mod_hsts.so') }
 sub mpm       { return $ENV{HSTS_TEST_MPM} || 'event' }
 
+# Valgrind (HSTS_TEST_VALGRIND=<log directory>, see HSTS::TestRun): the
+# command that goes before httpd's, or nothing.
+sub valgrind {
+    my ($tag) = @_;
+    return () unless $ENV{HSTS_TEST_VALGRIND};
+    require HSTS::TestRun;
+    return HSTS::TestRun::valgrind_command($tag);
+}
+sub under_valgrind { return !!$ENV{HSTS_TEST_VALGRIND} }
+
 # A free loopback port (bound and released: good enough on a test machine).
 sub free_port {
     my $s = IO::Socket::IP->new(LocalHost => '127.0.0.1', LocalPort => 0,
@@ -82,7 +92,7 @@ sub config_test {
     my $dir = $opt{dir} // new_dir();
     my $file = catfile($dir, 'httpd.conf');
     write_file($file, ($opt{raw} ? '' : base_config($dir, %opt)) . $conf);
-    my @cmd = (httpd(), '-t', '-d', $dir, '-f', $file,
+    my @cmd = (valgrind('configtest'), httpd(), '-t', '-d', $dir, '-f', $file,
                map { ('-D', $_) } @{ $opt{defines} // [] });
     my %env = %{ $opt{env} // {} };
     local @ENV{keys %env} = values %env;
@@ -95,7 +105,8 @@ sub config_test {
 # output). env => { NAME => value } as for config_test.
 sub ctl {
     my ($dir, $file, $action, %opt) = @_;
-    my @cmd = (httpd(), '-k', $action, '-d', $dir, '-f', $file);
+    my @cmd = (valgrind("k-$action"), httpd(), '-k', $action, '-d', $dir,
+               '-f', $file);
     my %env = %{ $opt{env} // {} };
     local @ENV{keys %env} = values %env;
     my $out = qx{@{[ join ' ', map { quotemeta } @cmd ]} 2>&1};
@@ -119,36 +130,86 @@ sub line_of {
 # with its error log on a pipe and returns once httpd has logged that it
 # is ready ("resuming normal operations"), or dies with what it logged.
 # env => { NAME => value }: environment variables for httpd.
+# Under valgrind (HSTS_TEST_VALGRIND) it starts httpd -X (one process,
+# which logs no "resuming normal operations": ready once it has written
+# its pid file), unless restarts => 1 says the test restarts the server:
+# then it is the usual multi-process server, every process under valgrind.
 sub start {
     my ($class, %opt) = @_;
     my $dir = $opt{dir} // new_dir();
     my $file = catfile($dir, 'httpd.conf');
     my $listen = $opt{listen} // [free_port()];
+    my $one_process = under_valgrind() && !$opt{restarts};
     my $base = base_config($dir, %opt, listen => $listen,
                            loglevel => $opt{loglevel} // 'notice');
     # the error log goes to httpd's stderr, which is our pipe
     $base =~ s{^ErrorLog .*$}{ErrorLog /dev/stderr}m;
     write_file($file, $base . $opt{conf});
 
+    # httpd gets a process group of its own (below), so a Ctrl-C or a
+    # SIGTERM meant for the test no longer reaches it: make those end the
+    # test with exit(), which stops every server it started (DESTROY).
+    for my $sig (qw(INT TERM HUP)) {
+        $SIG{$sig} = sub { exit 1 } if !$SIG{$sig} || $SIG{$sig} eq 'DEFAULT';
+    }
     pipe(my $r, my $w) or die "pipe: $!";
     my $pid = fork // die "fork: $!";
     if (!$pid) {
         close $r;
+        # A process group of its own: prefork's parent signals its whole
+        # group (killpg SIGTERM at shutdown, SIGHUP at a restart), and
+        # without -k start nothing detaches it from the test's group.
+        POSIX::setpgid(0, 0) or die "setpgid: $!";
         @ENV{keys %{ $opt{env} // {} }} = values %{ $opt{env} // {} };
         open STDERR, '>&', $w or die;
         open STDOUT, '>&', $w or die;
         open STDIN, '<', '/dev/null' or die;
-        exec httpd(), '-D', 'FOREGROUND', '-d', $dir, '-f', $file,
+        exec valgrind('start'), httpd(),
+             ($one_process ? '-X' : ('-D', 'FOREGROUND')),
+             '-d', $dir, '-f', $file,
              map { ('-D', $_) } @{ $opt{defines} // [] };
         die "exec: $!";
     }
     close $w;
     my $self = bless { pid => $pid, dir => $dir, file => $file, log => $r,
                        lines => [], ports => $listen, generation => 0,
-                       base => $base }, $class;
-    $self->wait_for(qr/resuming normal operations/)
-        or die "httpd did not start:\n" . join('', @{ $self->{lines} });
+                       base => $base, one_process => $one_process }, $class;
+    my $ready = $one_process ? $self->wait_pid_file
+                             : $self->wait_for(qr/resuming normal operations/);
+    $ready or die "httpd did not start:\n" . join('', @{ $self->{lines} });
     return $self;
+}
+
+# httpd -X: reads the error log until httpd has written its pid file
+# (after its configuration passes, the lint's included: what it logged
+# until then is all in the pipe), at most $timeout seconds (default 300);
+# false if httpd exits first.
+sub wait_pid_file {
+    my ($self, $timeout) = @_;
+    my $pid_file = catfile($self->{dir}, 'httpd.pid');
+    my $deadline = time + ($timeout // 300);
+    my $sel = IO::Select->new($self->{log});
+    $self->{buf} //= '';
+    my $seen = 0;
+    for (;;) {
+        # what has arrived, without waiting once the pid file is there
+        while ($sel->can_read($seen ? 0 : 0.1)) {
+            my $n = sysread $self->{log}, my $chunk, 65536;
+            last unless $n;
+            $self->{buf} .= $chunk;
+        }
+        push @{ $self->{lines} }, $1 while $self->{buf} =~ s/\A([^\n]*\n)//;
+        return 1 if $seen;
+        if (waitpid($self->{pid}, WNOHANG) == $self->{pid}) {
+            delete $self->{pid};
+            return 0;
+        }
+        if (open my $fh, '<', $pid_file) {
+            my $line = <$fh> // '';
+            $seen = $line =~ /^\Q$self->{pid}\E\n/;
+        }
+        return 0 if !$seen && time > $deadline;
+    }
 }
 
 sub port  { return $_[0]{ports}[ $_[1] // 0 ] }
@@ -185,12 +246,49 @@ sub wait_for {
 }
 
 # Sends a signal and waits for httpd's own word that it acted on it.
+# With old_gone => 1 it then also waits until every child process of the
+# old generation has exited: until then one of them may still accept a
+# connection and answer it with the old configuration (a matter of
+# milliseconds on an idle machine, of seconds under valgrind).
 sub graceful {
-    my ($self) = @_;
+    my ($self, %opt) = @_;
+    die "a graceful restart needs a multi-process server: start it with "
+        . "restarts => 1\n" if $self->{one_process};
+    my @old = $opt{old_gone} ? $self->children : ();
     kill 'USR1', $self->{pid};
     $self->wait_for(qr/resuming normal operations/)
         or die "httpd did not come back from a graceful restart:\n"
                . join('', @{ $self->{lines} });
+    return unless @old;
+    my $deadline = time + ($opt{timeout} // 120);
+    while (grep { process_alive($_) } @old) {
+        die "the old generation of httpd's children did not exit\n"
+            if time > $deadline;
+        select(undef, undef, undef, 0.05);
+    }
+}
+
+# The pids of the server's child processes.
+sub children {
+    my ($self) = @_;
+    my @pids;
+    opendir my $dh, '/proc' or return ();
+    for my $p (grep { /^\d+$/ } readdir $dh) {
+        open my $fh, '<', "/proc/$p/stat" or next;
+        my $stat = <$fh> // next;
+        push @pids, $p if $stat =~ /^\d+ \(.*\) \S+ (\d+) /
+                          && $1 == $self->{pid};
+    }
+    return @pids;
+}
+
+# Whether process $pid exists and is not a zombie.
+sub process_alive {
+    my ($pid) = @_;
+    return 0 unless $pid && kill 0, $pid;
+    open my $fh, '<', "/proc/$pid/stat" or return 0;
+    my $stat = <$fh> // return 0;
+    return $stat !~ /^\d+ \(.*\) Z/;
 }
 
 sub stop {
