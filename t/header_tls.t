@@ -1,5 +1,5 @@
 # The Strict-Transport-Security header on responses served over TLS
-# (CONTRACT.md section 2): exactly one, with the configured policy, on
+# (README: The header): exactly one, with the configured policy, on
 # every kind of response, whatever else tried to set it.
 use strict;
 use warnings FATAL => 'all';

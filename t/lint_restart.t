@@ -1,5 +1,5 @@
 # The startup lint logs every finding once per start and once per
-# graceful restart (CONTRACT.md section 4), not twice because of httpd's
+# graceful restart (README: The startup lint), not twice because of httpd's
 # two configuration passes: in the foreground, as a daemon, under
 # HSTSLint On and Strict; and nothing under HSTSLint Off.
 use strict;

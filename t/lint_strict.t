@@ -1,4 +1,4 @@
-# HSTSLint Strict (CONTRACT.md section 4): error-class findings make
+# HSTSLint Strict (README: The startup lint): error-class findings make
 # configtest and a first start fail with a clear last line, but never take
 # a running server down: a restart logs them at error level and goes on
 # with the new configuration, and -k stop / graceful-stop still stop it.

@@ -1,4 +1,4 @@
-# The plain-HTTP redirect (CONTRACT.md section 3): status by method and
+# The plain-HTTP redirect (README: The redirect): status by method and
 # version, the Location (host, port, path and query as sent), exclusions,
 # what it runs before, no loop over TLS, and keep-alive after it.
 use strict;
