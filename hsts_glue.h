@@ -96,6 +96,9 @@ apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host);
 /* Whether finding i of the report is silenced by HSTSLintIgnore. */
 int hsts_report_ignored(const hsts_report_t *report, int i);
 
+/* Whether SetHandler or AddHandler names hsts-report anywhere. */
+int hsts_report_configured(void);
+
 /* hsts_report.c: the "hsts-report" handler. */
 int hsts_report_handler(request_rec *r);
 

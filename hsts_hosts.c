@@ -798,13 +798,18 @@ static int report_configured(const ap_directive_t *d)
     return 0;
 }
 
+int hsts_report_configured(void)
+{
+    return report_configured(ap_conftree);
+}
+
 int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
                           server_rec *main_server)
 {
     hsts_server_conf *main_conf = ap_get_module_config(
         main_server->module_config, &hsts_module);
     int mode = lint_mode(main_server);
-    int report = report_configured(ap_conftree);
+    int report = hsts_report_configured();
     hsts_report_t *findings;
 
     /* The first pass of a start logs nothing: its error log is not yet

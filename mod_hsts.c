@@ -432,42 +432,53 @@ static const command_rec hsts_cmds[] = {
 static int hsts_redirect_handler(request_rec *r, int lookup);
 
 /*
- * A quick handler costs every request of every host a call, TLS ones
- * included, so it is registered only for a configuration that needs it:
- * one with a plain-HTTP redirect, or with mod_cache (whose answers skip
- * the fixups phase). It must run before mod_cache's, so the hooks are
- * sorted again. Hooks and this flag both go with the configuration pool.
+ * A hook costs every request of every host a call, TLS ones included, so
+ * the quick handler (the redirect) and the report handler are registered
+ * only for a configuration that needs them: the quick handler with a
+ * plain-HTTP redirect, or with mod_cache (whose answers skip the fixups
+ * phase); the handler where SetHandler or AddHandler names hsts-report.
+ * The quick handler must run before mod_cache's, so the hooks are sorted
+ * again. Hooks and this flag both go with the configuration pool.
  */
-static int quick_handler_registered;
+static int late_hooks_registered;
 
-static apr_status_t quick_handler_gone(void *data)
+static apr_status_t late_hooks_gone(void *data)
 {
     (void)data;
-    quick_handler_registered = 0;
+    late_hooks_registered = 0;
     return APR_SUCCESS;
 }
 
-static void register_quick_handler_if_needed(apr_pool_t *pconf,
-                                             server_rec *main_server)
+static void register_late_hooks(apr_pool_t *pconf, server_rec *main_server)
 {
     static const char *const before_cache[] = { "mod_cache.c", NULL };
-    int needed = 0;
+    int redirect = 0, report;
     server_rec *s;
 
-    for (s = main_server; s && !needed; s = s->next) {
+    if (late_hooks_registered) {
+        return;
+    }
+    for (s = main_server; s && !redirect; s = s->next) {
         const hsts_server_conf *conf = ap_get_module_config(s->module_config,
                                                             &hsts_module);
-        needed = conf->redirect_mode != HSTS_REDIRECT_OFF
-                 || (conf->guard_cached && conf->engaged);
+        redirect = conf->redirect_mode != HSTS_REDIRECT_OFF
+                   || (conf->guard_cached && conf->engaged);
     }
-    if (needed && !quick_handler_registered) {
+    report = hsts_report_configured();
+    if (!redirect && !report) {
+        return;
+    }
+    if (redirect) {
         ap_hook_quick_handler(hsts_redirect_handler, NULL, before_cache,
                               APR_HOOK_FIRST);
-        apr_hook_sort_all();
-        quick_handler_registered = 1;
-        apr_pool_cleanup_register(pconf, NULL, quick_handler_gone,
-                                  apr_pool_cleanup_null);
     }
+    if (report) {
+        ap_hook_handler(hsts_report_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    }
+    apr_hook_sort_all();
+    late_hooks_registered = 1;
+    apr_pool_cleanup_register(pconf, NULL, late_hooks_gone,
+                              apr_pool_cleanup_null);
 }
 
 static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -509,7 +520,7 @@ static int hsts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     /* TLS hosts, redirect ports, and whether anything else may set the
      * header, from the configuration tree */
     hsts_hosts_prepare(pconf, ptemp, main_server);
-    register_quick_handler_if_needed(pconf, main_server);
+    register_late_hooks(pconf, main_server);
 
     return hsts_lint_post_config(pconf, ptemp, main_server);
 }
@@ -807,15 +818,15 @@ static void hsts_register_hooks(apr_pool_t *p)
     /* After every content filter, in front of the protocol filters. */
     hsts_guard_handle = ap_register_output_filter("HSTS", hsts_guard_filter,
                                                   NULL, AP_FTYPE_PROTOCOL - 1);
-    /* The quick handler (the redirect) is registered in post_config, and
-     * only when the configuration needs it. */
+    /* The quick handler (the redirect) and the report handler are
+     * registered in post_config, and only when the configuration needs
+     * them: register_late_hooks. */
     ap_hook_map_to_storage(hsts_map_to_storage, NULL, NULL,
                            APR_HOOK_REALLY_FIRST);
     /* After every other fixup, mod_headers' included. */
     ap_hook_fixups(hsts_fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
     ap_hook_insert_error_filter(hsts_insert_error_filter, NULL, NULL,
                                 APR_HOOK_MIDDLE);
-    ap_hook_handler(hsts_report_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(hsts_lint_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(hsts_post_config, NULL, NULL, APR_HOOK_MIDDLE);
 }
