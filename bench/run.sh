@@ -61,21 +61,11 @@ Group $(id -gn hststest)"
 fi
 
 echo "== certificates and content"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$work/ca.key" -out "$work/ca.crt" -days 3650 -subj "/CN=bench CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$work/site.key" -out "$work/site.csr" -subj "/CN=example.com" 2>/dev/null
-printf 'subjectAltName=DNS:example.com,DNS:*.example.com\nextendedKeyUsage=serverAuth\n' >"$work/site.ext"
-openssl x509 -req -in "$work/site.csr" -CA "$work/ca.crt" -CAkey "$work/ca.key" \
-    -CAcreateserial -days 365 -extfile "$work/site.ext" -out "$work/site.crt" 2>/dev/null
+. scripts/pki.sh
+make_pki "$work" "bench CA" site "DNS:example.com,DNS:*.example.com"
 mkdir -p "$work/htdocs"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$work/htdocs/file.txt"
 chmod -R a+rX "$work"
-
-free_port() {
-    perl -MIO::Socket::IP -e 'my $s = IO::Socket::IP->new(LocalHost => "127.0.0.1", LocalPort => 0, Listen => 1) or die; print $s->sockport'
-}
 
 # config <dir> <mpm> <tls: 1|0> <port> <extra directives...>
 config() {

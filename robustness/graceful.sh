@@ -47,18 +47,8 @@ mkdir -p "$out/htdocs"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$out/htdocs/file.txt"
 
 echo "== certificates"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$out/ca.key" -out "$out/ca.crt" -days 3650 -subj "/CN=graceful CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$out/site.key" -out "$out/site.csr" -subj "/CN=example.com" 2>/dev/null
-printf 'subjectAltName=DNS:example.com,DNS:www.example.com\nextendedKeyUsage=serverAuth\n' >"$out/site.ext"
-openssl x509 -req -in "$out/site.csr" -CA "$out/ca.crt" -CAkey "$out/ca.key" \
-    -CAcreateserial -days 365 -extfile "$out/site.ext" -out "$out/site.crt" 2>/dev/null
-
-free_port() {
-    perl -MIO::Socket::IP -e 'my $s = IO::Socket::IP->new(LocalHost => "127.0.0.1", LocalPort => 0, Listen => 1) or die; print $s->sockport'
-}
+. scripts/pki.sh
+make_pki "$out" "graceful CA" site "DNS:example.com,DNS:www.example.com"
 
 # The findings the configuration must produce, each exactly once per
 # generation: max-age over 10 years in the TLS host, HSTS set in the

@@ -57,18 +57,8 @@ mkdir -p "$out/htdocs"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$out/htdocs/file.txt"
 
 echo "== certificates"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$out/ca.key" -out "$out/ca.crt" -days 30 -subj "/CN=soak CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" 2>/dev/null
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$out/site.key" -out "$out/site.csr" -subj "/CN=example.com" 2>/dev/null
-printf 'subjectAltName=DNS:example.com,DNS:www.example.com\nextendedKeyUsage=serverAuth\n' >"$out/site.ext"
-openssl x509 -req -in "$out/site.csr" -CA "$out/ca.crt" -CAkey "$out/ca.key" \
-    -CAcreateserial -days 30 -extfile "$out/site.ext" -out "$out/site.crt" 2>/dev/null
-
-free_port() {
-    perl -MIO::Socket::IP -e 'my $s = IO::Socket::IP->new(LocalHost => "127.0.0.1", LocalPort => 0, Listen => 1) or die; print $s->sockport'
-}
+. scripts/pki.sh
+make_pki "$out" "soak CA" site "DNS:example.com,DNS:www.example.com"
 # config <dir> <with mod_hsts: 1|0>: the server; without mod_hsts (the
 # baseline of the full run) the TLS host sends no header and the plain
 # host redirects with mod_alias to the same Location.

@@ -49,19 +49,8 @@ fi
 echo "== certificates (demo CA, localhost)"
 mkdir -p "$run/htdocs"
 if [ ! -f "$run/localhost.crt" ]; then
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-        -keyout "$run/ca.key" -out "$run/ca.crt" -days 3650 \
-        -subj "/CN=mod_hsts demo CA" \
-        -addext "basicConstraints=critical,CA:TRUE" \
-        -addext "keyUsage=critical,keyCertSign" 2>/dev/null
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-        -keyout "$run/localhost.key" -out "$run/localhost.csr" \
-        -subj "/CN=localhost" 2>/dev/null
-    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' \
-        >"$run/localhost.ext"
-    openssl x509 -req -in "$run/localhost.csr" -CA "$run/ca.crt" \
-        -CAkey "$run/ca.key" -CAcreateserial -days 365 \
-        -extfile "$run/localhost.ext" -out "$run/localhost.crt" 2>/dev/null
+    . scripts/pki.sh
+    make_pki "$run" "mod_hsts demo CA" localhost "DNS:localhost,IP:127.0.0.1"
 fi
 echo "<!DOCTYPE html><title>mod_hsts demo</title><p>Hello over HTTPS.</p>" \
     >"$run/htdocs/index.html"
