@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # mod_hsts benchmark: what mod_hsts costs per request, side by side with
 # the recipes it replaces and with the least any module can cost, plus
 # what its startup lint adds to `apache2 -t`.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Checks the manual (docs/mod_hsts.xml) against the code and the other
 # descriptions of the interface:
 #

@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<!-- SPDX-License-Identifier: Apache-2.0 -->
 <!--
   docs/common.xsl: text helpers shared by docs/manual.xsl (HTML) and
   docs/man.xsl (roff). XSLT 1.0 has no string functions to speak of, so

@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<!-- SPDX-License-Identifier: Apache-2.0 -->
 <!--
   docs/facts.xsl: the facts of docs/mod_hsts.xml that docs/check-docs.sh
   compares with the code and README.md (and the interface contract, when

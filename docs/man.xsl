@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="UTF-8"?>
+<!-- SPDX-License-Identifier: Apache-2.0 -->
 <!--
   docs/man.xsl: renders a modulesynopsis document (httpd's manual format,
   docs/mod_hsts.xml) as a man page in roff (man(7) macros).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds mod_hsts's libFuzzer targets (clang, ASan + UBSan) and runs each
 # for a while, starting from the checked-in seed corpus.
 #

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script of robustness/soak.sh: checks every response.
 --
 --   wrk ... -s robustness/check.lua URL -- MODE EXPECTED LIMIT [HOST]

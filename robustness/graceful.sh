@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Graceful restarts under load: httpd -k graceful, again and again, while
 # robustness/loadclient.pl keeps sending requests over TLS and plain HTTP
 # (keep-alive and "Connection: close") and checks every response: no

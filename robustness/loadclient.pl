@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # A load client that checks every response (robustness/graceful.sh).
 #
 #   loadclient.pl --tls-port N --plain-port N --policy VALUE --ca FILE

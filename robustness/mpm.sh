@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The whole test suite under each of httpd's MPMs (event, worker, prefork;
 # HSTS_TEST_MPM), with per-MPM counts from the TAP of every test file:
 # tests run, passed, failed, skipped (and why), TODO (expected failures).

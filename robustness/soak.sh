@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Soak: hundreds of thousands of requests against a real server (event
 # MPM, two fixed child processes), on mod_hsts's two paths: the header
 # over TLS and the redirect over plain HTTP, each with keep-alive and with

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # Reads the memcheck logs that a valgrind run of the suite left (one file
 # per process, HSTS_TEST_VALGRIND) and reports:
 #   - every error (invalid read/write/free, uninitialised value, bad

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The test suite under valgrind memcheck: every httpd the suite runs (the
 # main Apache::Test server and the tests' own, configtests and -k
 # commands included) runs under valgrind, the servers in single-process

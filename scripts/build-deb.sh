@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the Debian package libapache2-mod-hsts from this tree:
 #
 #   scripts/build-deb.sh [OUTDIR]        (default: ./deb-out)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Checks a libapache2-mod-hsts package built by scripts/build-deb.sh.
 #
 #   scripts/check-deb.sh [--sandbox | --install [--keep]] PACKAGE.deb|OUTDIR

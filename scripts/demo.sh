@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds mod_hsts and starts a demo httpd on loopback:
 #   https://localhost:8443/  serves the Strict-Transport-Security header,
 #   http://localhost:8080/   redirects to it and never sends the header.

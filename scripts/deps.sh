@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages mod_hsts needs to build, test and demo
 # (only those missing; needs root when any is).
 set -eu

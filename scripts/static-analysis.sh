@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Static analysis of mod_hsts's C code with cppcheck and clang-tidy (the
 # checks clang-tidy runs are in .clang-tidy). Fails on any finding.
 set -euo pipefail

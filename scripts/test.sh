@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs mod_hsts's whole test suite: builds the module with warnings as
 # errors, then runs the Apache::Test suite (t/), which drives a real httpd
 # with real mod_ssl and includes the unit tests of the pure parts.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Configuration errors (README: Directives): `httpd -t` fails and says
 # which directive, which value, what is allowed, in which file and line.
 use strict;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The example configurations in conf/ are lint-clean: `httpd -t` accepts
 # each one and the lint finds nothing to warn about, once their
 # certificate paths point at real certificates from a trusted CA.

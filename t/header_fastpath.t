@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The header on a server where nothing else is configured to touch it:
 # mod_hsts then sets it in the fixups phase and adds its guard filter only
 # for responses that need it (a handler other than httpd's default, error

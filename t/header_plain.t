@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # No Strict-Transport-Security over plain HTTP (README: The header):
 # in every host where mod_hsts is engaged, a header that anything else
 # adds to a plain-HTTP response is removed (RFC 6797 7.2).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The Strict-Transport-Security header on responses served over TLS
 # (README: The header): exactly one, with the configured policy, on
 # every kind of response, whatever else tried to set it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hostile configurations: huge and odd values for mod_hsts's directives,
 # thousands of exclusions, trusted proxies, aliases and virtual hosts, and
 # certificates that are missing, empty, DER, a directory, unreadable,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hostile requests against a real httpd, on a plain-HTTP host that
 # redirects and on the TLS host it redirects to, with httpd's default
 # request checks (HttpProtocolOptions Strict) and without them (Unsafe).

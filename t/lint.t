@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The startup lint under `httpd -t` (README: The startup lint): for every
 # code of the lint table a configuration that produces it and a closely
 # similar one that must not, each finding one line at warn level (info

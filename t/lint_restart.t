@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The startup lint logs every finding once per start and once per
 # graceful restart (README: The startup lint), not twice because of httpd's
 # two configuration passes: in the foreground, as a daemon, under

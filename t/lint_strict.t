@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # HSTSLint Strict (README: The startup lint): error-class findings make
 # configtest and a first start fail with a clear last line, but never take
 # a running server down: a restart logs them at error level and goes on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The plain-HTTP redirect (README: The redirect): status by method and
 # version, the Location (host, port, path and query as sent), exclusions,
 # what it runs before, no loop over TLS, and keep-alive after it.

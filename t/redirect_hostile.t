@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The plain-HTTP redirect against hostile requests (README: The
 # redirect): a client can never make the server redirect to a host name the
 # configuration does not name, nor add a header to the response, whether

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The "hsts-report" handler: every virtual host with its policy, header,
 # redirect, certificate and lint findings, as JSON and as an HTML page
 # that a real (headless) browser renders; access controlled by Require.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Graceful restarts: the redirect and the header keep working, and follow
 # a changed configuration (the redirect's hook is only registered when the
 # configuration has a redirect, so it must come and go with it).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # TLS-terminating proxies (README: The header, The redirect): from an
 # HSTSTrustedProxy address, X-Forwarded-Proto: https (as its last element)
 # makes a plain-HTTP request secure: no redirect, and the header with the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Unit tests of the pure parts (t/unit/test_lint.c), run inside the suite.
 use strict;
 use warnings FATAL => 'all';

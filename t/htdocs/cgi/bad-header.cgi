@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # A CGI script whose header has a control character: httpd's header filter
 # refuses it and answers 500 after the response has started through the
 # filter chain. (No body: httpd would count it in the error page's length.)

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # A cacheable CGI response that sends its own Strict-Transport-Security.
 print "Content-Type: text/plain\r\n";
 print "Cache-Control: public, max-age=300\r\n";

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # A CGI script that answers 503 with its own Strict-Transport-Security.
 print "Status: 503 Service Unavailable\r\n";
 print "Content-Type: text/plain\r\n";

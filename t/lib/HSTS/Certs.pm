@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package HSTS::Certs;
 # Test certificates, made with the openssl command: a test CA, and leaf
 # certificates it signs (or that sign themselves) with the names, validity

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package HSTS::Client;
 # A raw HTTP/1.x client for the tests: it sends exactly the bytes a test
 # gives (hostile request lines, odd Host headers, absolute-form targets),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package HSTS::Httpd;
 # httpd instances of a test's own: `httpd -t` on a configuration, and
 # servers started in the foreground with their error log on a pipe, so a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package HSTS::Lint;
 # What the startup lint's tests share (t/lint*.t): certificates made for
 # the test, configuration pieces, and the lint's lines read back out of

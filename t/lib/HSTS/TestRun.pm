@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package HSTS::TestRun;
 # Apache::Test's runner, with what mod_hsts's suite needs on top: test
 # certificates made before the configuration is generated, the MPM chosen

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 package HSTS::Unit;
 # Runs one of the C unit-test programs of t/unit/ (built by `make check`,
 # or here if needed) and passes its TAP through to the harness.
