@@ -1,7 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
- * mod_hsts: the startup lint's rules (README: The startup lint). Pure
- * functions over plain data: the hosts as hsts_hosts.c read them from
- * httpd's configuration, in, and findings, out.
+ * mod_hsts: the startup lint's rules (pure). Plain host records in,
+ * findings and verdicts out (hsts_lint.h).
  *
  * Every check is a lookup in hash tables built once, so the lint takes
  * time roughly linear in the number of hosts and names.
@@ -12,62 +12,7 @@
 
 #include <arpa/inet.h>
 
-#include "mod_hsts.h"
-
-/* Every code a finding can carry: the preload checker's and our own. */
-static const char *const lint_codes[] = {
-    "header.parse.empty",
-    "header.parse.empty_directive",
-    "header.parse.unknown_directive",
-    "header.parse.repeated.preload",
-    "header.parse.invalid.preload",
-    "header.parse.repeated.include_sub_domains",
-    "header.parse.invalid.include_sub_domains",
-    "header.parse.repeated.max_age",
-    "header.parse.invalid.max_age.no_value",
-    "header.parse.max_age.leading_zero",
-    "header.parse.max_age.non_digit_characters",
-    "header.parse.max_age.parse_int_error",
-    "header.preloadable.include_sub_domains.missing",
-    "header.preloadable.max_age.missing",
-    "header.preloadable.max_age.zero",
-    "header.preloadable.max_age.below_1_year",
-    "header.preloadable.max_age.over_10_years",
-    "redirects.http.no_redirect",
-    "response.no_header",
-    "response.multiple_headers",
-    "domain.format.is_ip_address",
-    "domain.format.public_suffix",
-    "domain.is_subdomain",
-    "domain.www.no_tls",
-    "domain.tls.invalid_cert_chain",
-    "domain.tls.sha1",
-    "tls.cert.unreadable",
-    "tls.cert.self_signed",
-    "tls.cert.expired",
-    "tls.cert.not_yet_valid",
-    "tls.cert.expires_soon",
-    "tls.cert.name_mismatch",
-    "subdomains.http_only",
-    "config.hsts.plain_vhost",
-    "config.redirect.tls_vhost",
-    "config.header.not_always",
-    "config.header.overridden",
-    "policy.max_age.zero",
-    NULL
-};
-
-int hsts_lint_code_known(const char *code)
-{
-    int i;
-
-    for (i = 0; lint_codes[i]; i++) {
-        if (!strcmp(lint_codes[i], code)) {
-            return 1;
-        }
-    }
-    return 0;
-}
+#include "hsts_lint.h"
 
 /* ------------------------------------------------------------------ */
 /* Indexes: which hosts name a host name, and where.                    */
@@ -86,10 +31,13 @@ typedef struct {
 typedef struct {
     apr_hash_t *by_suffix;          /* suffix -> apr_array of wild_entry_t */
     apr_array_header_t *scanned;    /* wild_entry_t */
+    hsts_name_match_fn match;
 } wild_index_t;
 
-static void wild_index_init(apr_pool_t *p, wild_index_t *w)
+static void wild_index_init(apr_pool_t *p, wild_index_t *w,
+                            hsts_name_match_fn match)
 {
+    w->match = match;
     w->by_suffix = apr_hash_make(p);
     w->scanned = apr_array_make(p, 1, sizeof(wild_entry_t));
 }
@@ -134,14 +82,14 @@ static int wild_index_find(const wild_index_t *w, const char *name,
         }
         e = (const wild_entry_t *)list->elts;
         for (j = 0; j < list->nelts; j++) {
-            if (hsts_host_match(e[j].pattern, name) && found(ctx, e[j].host)) {
+            if (w->match(e[j].pattern, name) && found(ctx, e[j].host)) {
                 return 1;
             }
         }
     }
     e = (const wild_entry_t *)w->scanned->elts;
     for (j = 0; j < w->scanned->nelts; j++) {
-        if (hsts_host_match(e[j].pattern, name) && found(ctx, e[j].host)) {
+        if (w->match(e[j].pattern, name) && found(ctx, e[j].host)) {
             return 1;
         }
     }
@@ -160,10 +108,11 @@ typedef struct {
     wild_index_t wild;
 } name_index_t;
 
-static void name_index_init(apr_pool_t *p, name_index_t *n)
+static void name_index_init(apr_pool_t *p, name_index_t *n,
+                            hsts_name_match_fn match)
 {
     n->exact = apr_hash_make(p);
-    wild_index_init(p, &n->wild);
+    wild_index_init(p, &n->wild, match);
 }
 
 static int is_pattern(const char *name)
@@ -228,6 +177,7 @@ typedef struct {
 
 typedef struct {
     apr_pool_t *p;
+    const hsts_lint_input_t *in;
     const apr_array_header_t *hosts;
     const psl_ctx_t *psl;
     name_index_t tls;               /* TLS hosts */
@@ -235,6 +185,7 @@ typedef struct {
     apr_array_header_t *groups;     /* plain_group_t */
     apr_hash_t *under;              /* domain -> apr_array of names below */
     apr_array_header_t *findings;
+    apr_array_header_t *verdicts;
 } lint_t;
 
 #define HOST(l, i) (&APR_ARRAY_IDX((l)->hosts, (i), hsts_lint_host_t))
@@ -255,21 +206,67 @@ static void index_subdomains(lint_t *l, const char *name)
     }
 }
 
+/* Adds host i to the group of every plain address:port it listens on. */
+static void index_plain_groups(lint_t *l, apr_hash_t *group_of, int i)
+{
+    const hsts_lint_host_t *h = HOST(l, i);
+    int j;
+
+    for (j = 0; j < h->addrs->nelts; j++) {
+        const char *key = APR_ARRAY_IDX(h->addrs, j, const char *);
+        int *gi = apr_hash_get(group_of, key, APR_HASH_KEY_STRING);
+        plain_group_t *g;
+
+        if (!gi) {
+            gi = apr_palloc(l->p, sizeof(*gi));
+            *gi = l->groups->nelts;
+            apr_hash_set(group_of, key, APR_HASH_KEY_STRING, gi);
+            g = apr_array_push(l->groups);
+            g->default_host = i;
+            name_index_init(l->p, &g->names, l->in->match);
+        }
+        g = &APR_ARRAY_IDX(l->groups, *gi, plain_group_t);
+        name_index_add_host(l->p, &g->names, h, i);
+    }
+}
+
+/* Registers each name of host h under its parent domains, once. */
+static void index_names_below(lint_t *l, apr_hash_t *seen,
+                              const hsts_lint_host_t *h)
+{
+    const apr_array_header_t *all[2];
+    int j, k;
+
+    all[0] = h->names;
+    all[1] = h->wild_names;
+    if (!apr_hash_get(seen, h->name, APR_HASH_KEY_STRING)) {
+        apr_hash_set(seen, h->name, APR_HASH_KEY_STRING, h);
+        index_subdomains(l, h->name);
+    }
+    for (k = 0; k < 2; k++) {
+        for (j = 0; all[k] && j < all[k]->nelts; j++) {
+            const char *n = APR_ARRAY_IDX(all[k], j, const char *);
+            if (!apr_hash_get(seen, n, APR_HASH_KEY_STRING)) {
+                apr_hash_set(seen, n, APR_HASH_KEY_STRING, h);
+                index_subdomains(l, n);
+            }
+        }
+    }
+}
+
 static void lint_index(lint_t *l)
 {
     apr_hash_t *group_of = apr_hash_make(l->p);
     apr_hash_t *seen = apr_hash_make(l->p);
-    int i, j;
+    int i;
 
-    name_index_init(l->p, &l->tls);
-    name_index_init(l->p, &l->plain);
+    name_index_init(l->p, &l->tls, l->in->match);
+    name_index_init(l->p, &l->plain, l->in->match);
     l->groups = apr_array_make(l->p, 4, sizeof(plain_group_t));
     l->under = apr_hash_make(l->p);
 
     for (i = 0; i < l->hosts->nelts; i++) {
         const hsts_lint_host_t *h = HOST(l, i);
-        const apr_array_header_t *all[2];
-        int k;
 
         /* A host that listens nowhere (the main server, when virtual
          * hosts claim every listener) answers for no name. */
@@ -281,41 +278,10 @@ static void lint_index(lint_t *l)
             /* its TLS side is the proxy's */
             name_index_add_host(l->p, &l->tls, h, i);
         }
-        for (j = 0; h->addrs && j < h->addrs->nelts; j++) {
-            const char *key = APR_ARRAY_IDX(h->addrs, j, const char *);
-            plain_group_t *g;
-            int *gi;
-
-            if (h->is_tls) {
-                continue;
-            }
-            gi = apr_hash_get(group_of, key, APR_HASH_KEY_STRING);
-            if (!gi) {
-                gi = apr_palloc(l->p, sizeof(*gi));
-                *gi = l->groups->nelts;
-                apr_hash_set(group_of, key, APR_HASH_KEY_STRING, gi);
-                g = apr_array_push(l->groups);
-                g->default_host = i;
-                name_index_init(l->p, &g->names);
-            }
-            g = &APR_ARRAY_IDX(l->groups, *gi, plain_group_t);
-            name_index_add_host(l->p, &g->names, h, i);
+        if (!h->is_tls) {
+            index_plain_groups(l, group_of, i);
         }
-        all[0] = h->names;
-        all[1] = h->wild_names;
-        if (!apr_hash_get(seen, h->name, APR_HASH_KEY_STRING)) {
-            apr_hash_set(seen, h->name, APR_HASH_KEY_STRING, h);
-            index_subdomains(l, h->name);
-        }
-        for (k = 0; k < 2; k++) {
-            for (j = 0; all[k] && j < all[k]->nelts; j++) {
-                const char *n = APR_ARRAY_IDX(all[k], j, const char *);
-                if (!apr_hash_get(seen, n, APR_HASH_KEY_STRING)) {
-                    apr_hash_set(seen, n, APR_HASH_KEY_STRING, h);
-                    index_subdomains(l, n);
-                }
-            }
-        }
+        index_names_below(l, seen, h);
     }
 }
 
@@ -368,7 +334,8 @@ static apr_array_header_t *plain_servers(const lint_t *l, const char *name)
 }
 
 /* Whether host h names name. */
-static int host_names(const hsts_lint_host_t *h, const char *name)
+static int host_names(const lint_t *l, const hsts_lint_host_t *h,
+                      const char *name)
 {
     int i;
 
@@ -381,8 +348,8 @@ static int host_names(const hsts_lint_host_t *h, const char *name)
         }
     }
     for (i = 0; h->wild_names && i < h->wild_names->nelts; i++) {
-        if (hsts_host_match(APR_ARRAY_IDX(h->wild_names, i, const char *),
-                            name)) {
+        if (l->in->match(APR_ARRAY_IDX(h->wild_names, i, const char *),
+                         name)) {
             return 1;
         }
     }
@@ -434,8 +401,10 @@ static void rule_policy(apr_pool_t *p, const hsts_header_rule_t *rule,
     hsts_policy_parse(p, rule->value, policy, issues);
 }
 
-int hsts_lint_host_policy(apr_pool_t *p, const hsts_lint_host_t *host,
-                          hsts_policy_t *policy)
+/* The policy a host sends (the module's, else its main mod_headers
+ * value's); 0 when it sends none. */
+static int host_policy(apr_pool_t *p, const hsts_lint_host_t *host,
+                       hsts_policy_t *policy)
 {
     const hsts_header_rule_t *rule;
 
@@ -477,14 +446,22 @@ static const char *host_id(apr_pool_t *p, const hsts_lint_host_t *h)
     return apr_psprintf(p, "%s:%u", h->name, (unsigned int)h->port);
 }
 
-static void finding(lint_t *l, int host, const char *code,
-                    hsts_severity_e severity, const char *message)
+static void finding_as(lint_t *l, int host, hsts_code_e code,
+                       hsts_severity_e severity, const char *message)
 {
     hsts_finding_t *f = apr_array_push(l->findings);
+
     f->host = host;
     f->issue.code = code;
     f->issue.severity = severity;
     f->issue.message = message;
+}
+
+/* A finding with its code's class. */
+static void finding(lint_t *l, int host, hsts_code_e code,
+                    const char *message)
+{
+    finding_as(l, host, code, hsts_code_severity(code, 0), message);
 }
 
 static int is_ip_literal(apr_pool_t *p, const char *name)
@@ -502,9 +479,10 @@ static int is_ip_literal(apr_pool_t *p, const char *name)
 /* ------------------------------------------------------------------ */
 /* The checks.                                                          */
 
-/* The checker's header rules for one STS value of a TLS host. */
+/* The checker's header rules for one STS value of a TLS host; where
+ * says which directive sent the value. */
 static void check_value(lint_t *l, int host, const char *text,
-                        const hsts_policy_t *given, const char *source)
+                        const hsts_policy_t *given, const char *where)
 {
     apr_array_header_t *issues = apr_array_make(l->p, 4, sizeof(hsts_issue_t));
     const hsts_issue_t *all;
@@ -517,10 +495,9 @@ static void check_value(lint_t *l, int host, const char *text,
     hsts_policy_check_preloadable(l->p, given ? given : &parsed, issues);
     all = (const hsts_issue_t *)issues->elts;
     for (i = 0; i < issues->nelts; i++) {
-        finding(l, host, all[i].code, all[i].severity,
-                source ? apr_pstrcat(l->p, all[i].message, " (", source, ")",
-                                     NULL)
-                       : all[i].message);
+        finding_as(l, host, all[i].code, all[i].severity,
+                   where ? apr_pstrcat(l->p, all[i].message, " ", where, NULL)
+                         : all[i].message);
     }
 }
 
@@ -532,7 +509,7 @@ static void check_values(lint_t *l, int host)
 
     if (h->hsts) {
         check_value(l, host, h->policy_text, &h->policy,
-                    h->policy_text ? apr_psprintf(l->p, "HSTSPolicy at %s",
+                    h->policy_text ? apr_psprintf(l->p, "(HSTSPolicy at %s.)",
                                                   h->policy_where)
                                    : NULL);
     }
@@ -540,9 +517,9 @@ static void check_values(lint_t *l, int host)
                             : NULL;
     for (i = 0; rules && i < h->header_rules->nelts; i++) {
         check_value(l, host, rules[i].value, NULL,
-                    apr_psprintf(l->p, "in the value the Header directive at "
-                                 "%s sends: change it there, or let mod_hsts "
-                                 "send the header with HSTS On",
+                    apr_psprintf(l->p, "(The value is sent by the Header "
+                                 "directive at %s: change it there, or let "
+                                 "mod_hsts send the header with HSTS On.)",
                                  rules[i].where));
     }
 }
@@ -561,78 +538,95 @@ static int action_adds(hsts_header_action_e action)
     return action == HSTS_HEADER_ADD || action == HSTS_HEADER_APPEND;
 }
 
-/* What mod_headers does with the header where mod_hsts does not send it. */
+/* What the Header rules of one scope do, with those of the scopes around
+ * it: how many send with and without "always", whether any adds. */
+typedef struct {
+    int onsuccess, always, adds;
+    const char *where;              /* file:line of each, comma-separated */
+} scope_rules_t;
+
+static void scope_rules(lint_t *l, const apr_array_header_t *list,
+                        const char *scope, scope_rules_t *out)
+{
+    const hsts_header_rule_t *rules = (const hsts_header_rule_t *)list->elts;
+    int j;
+
+    memset(out, 0, sizeof(*out));
+    for (j = 0; j < list->nelts; j++) {
+        if (!scope_within(rules[j].scope, scope)) {
+            continue;
+        }
+        out->where = out->where ? apr_pstrcat(l->p, out->where, ", ",
+                                              rules[j].where, NULL)
+                                : rules[j].where;
+        out->always += rules[j].always != 0;
+        out->onsuccess += rules[j].always == 0;
+        out->adds += action_adds(rules[j].action);
+    }
+}
+
+static void check_header_overridden(lint_t *l, int host)
+{
+    const hsts_lint_host_t *h = HOST(l, host);
+    const hsts_header_rule_t *rules = (const hsts_header_rule_t *)
+                                      h->header_rules->elts;
+    const char *where = rules[0].where;
+    int i;
+
+    for (i = 1; i < h->header_rules->nelts; i++) {
+        where = apr_pstrcat(l->p, where, ", ", rules[i].where, NULL);
+    }
+    finding(l, host, HSTS_C_CONFIG_HEADER_OVERRIDDEN,
+            apr_psprintf(l->p, "mod_headers sets Strict-Transport-Security "
+                         "here (Header at %s), but HSTS is on, so mod_hsts's "
+                         "policy replaces it. Remove the Header directive.",
+                         where));
+}
+
+/* What mod_headers does with the header where mod_hsts does not send it:
+ * every scope the rules sit in, with the rules of the scopes around it. */
 static void check_header_rules(lint_t *l, int host)
 {
     const hsts_lint_host_t *h = HOST(l, host);
     const hsts_header_rule_t *rules;
-    int i, j, multiple = 0, not_always = 0;
-    const char *multiple_where = NULL, *not_always_where = NULL;
+    const char *multiple = NULL, *not_always = NULL;
+    int i;
 
     if (!h->header_rules || !h->header_rules->nelts) {
         return;
     }
-    rules = (const hsts_header_rule_t *)h->header_rules->elts;
     if (h->hsts) {
-        const char *where = rules[0].where;
-        for (i = 1; i < h->header_rules->nelts; i++) {
-            where = apr_pstrcat(l->p, where, ", ", rules[i].where, NULL);
-        }
-        finding(l, host, "config.header.overridden", HSTS_WARNING,
-                apr_psprintf(l->p, "mod_headers sets Strict-Transport-Security "
-                             "here (Header at %s), but HSTS is on, so "
-                             "mod_hsts's policy replaces it. Remove the "
-                             "Header directive.", where));
+        check_header_overridden(l, host);
         return;
     }
-
-    /* Every scope the rules sit in, with the rules of the scopes around it */
+    rules = (const hsts_header_rule_t *)h->header_rules->elts;
     for (i = 0; i < h->header_rules->nelts; i++) {
-        int onsuccess = 0, always = 0, adds = 0;
-        const char *where = NULL;
-        for (j = 0; j < h->header_rules->nelts; j++) {
-            if (!scope_within(rules[j].scope, rules[i].scope)) {
-                continue;
-            }
-            where = where ? apr_pstrcat(l->p, where, ", ", rules[j].where,
-                                        NULL)
-                          : rules[j].where;
-            if (rules[j].always) {
-                always++;
-            }
-            else {
-                onsuccess++;
-            }
-            if (action_adds(rules[j].action)) {
-                adds++;
-            }
+        scope_rules_t sr;
+        scope_rules(l, h->header_rules, rules[i].scope, &sr);
+        if (!multiple && ((sr.onsuccess && sr.always) || sr.adds)) {
+            multiple = sr.where;
         }
-        if (!multiple && ((onsuccess && always) || adds)) {
-            multiple = 1;
-            multiple_where = where;
-        }
-        if (!not_always && !always) {
-            not_always = 1;
-            not_always_where = where;
+        if (!not_always && !sr.always) {
+            not_always = sr.where;
         }
     }
     if (multiple) {
-        finding(l, host, "response.multiple_headers", HSTS_ERROR,
+        finding(l, host, HSTS_C_RESPONSE_MULTIPLE_HEADERS,
                 apr_psprintf(l->p, "mod_headers can send more than one "
                              "Strict-Transport-Security header in one "
                              "response (Header at %s: both with and without "
-                             "'always', or 'add'/'append'); browsers and the "
+                             "always, or add/append), and browsers and the "
                              "preload checker accept exactly one. Replace "
                              "them with HSTS On and the HSTS directives.",
-                             multiple_where));
+                             multiple));
     }
     if (not_always) {
-        finding(l, host, "config.header.not_always", HSTS_WARNING,
+        finding(l, host, HSTS_C_CONFIG_HEADER_NOT_ALWAYS,
                 apr_psprintf(l->p, "mod_headers sends Strict-Transport-"
-                             "Security without 'always' (Header at %s), so "
+                             "Security without always (Header at %s), so "
                              "error pages and redirects go out without it. "
                              "Use HSTS On instead, which sends it on every "
-                             "response.", not_always_where));
+                             "response.", not_always));
     }
 }
 
@@ -651,7 +645,7 @@ static void check_redirects(lint_t *l, int host)
 
     for (i = 0; i < servers->nelts; i++) {
         const hsts_lint_host_t *s = HOST(l, APR_ARRAY_IDX(servers, i, int));
-        if (s->redirect && host_names(s, h->name)) {
+        if (s->redirect && host_names(l, s, h->name)) {
             return;
         }
     }
@@ -659,7 +653,7 @@ static void check_redirects(lint_t *l, int host)
         int si = APR_ARRAY_IDX(servers, i, int);
         const hsts_lint_host_t *s = HOST(l, si);
         if (!s->redirect) {
-            finding(l, host, "redirects.http.no_redirect", HSTS_ERROR,
+            finding(l, host, HSTS_C_REDIRECTS_HTTP_NO_REDIRECT,
                     apr_psprintf(l->p, "http://%s/ is answered by the plain-"
                                  "HTTP host %s, which does not redirect it to "
                                  "HTTPS; preloading requires a redirect to "
@@ -667,8 +661,8 @@ static void check_redirects(lint_t *l, int host)
                                  "that host (%s).", h->name, host_id(l->p, s),
                                  h->name, s->where));
         }
-        else if (!host_names(s, h->name)) {
-            finding(l, host, "redirects.http.no_redirect", HSTS_ERROR,
+        else if (!host_names(l, s, h->name)) {
+            finding(l, host, HSTS_C_REDIRECTS_HTTP_NO_REDIRECT,
                     apr_psprintf(l->p, "http://%s/ is answered by the plain-"
                                  "HTTP host %s, which redirects it to "
                                  "https://%s/, another host; preloading "
@@ -698,7 +692,7 @@ static void check_www(lint_t *l, int host)
     servers = plain_servers(l, www);
     if (servers->nelts) {
         const hsts_lint_host_t *s = HOST(l, APR_ARRAY_IDX(servers, 0, int));
-        finding(l, host, "domain.www.no_tls", HSTS_ERROR,
+        finding(l, host, HSTS_C_DOMAIN_WWW_NO_TLS,
                 apr_psprintf(l->p, "%s is served over plain HTTP here (by %s) "
                              "but no TLS virtual host serves it; preloading "
                              "%s puts %s on HTTPS too. Add ServerAlias %s to "
@@ -737,7 +731,7 @@ static void check_subdomains(lint_t *l, int host)
                 continue;
             }
             APR_ARRAY_PUSH(reported, int) = si;
-            finding(l, host, "subdomains.http_only", HSTS_ERROR,
+            finding(l, host, HSTS_C_SUBDOMAINS_HTTP_ONLY,
                     apr_psprintf(l->p, "includeSubDomains puts every "
                                  "subdomain of %s on HTTPS, but %s is served "
                                  "only over plain HTTP here (by %s, %s): "
@@ -755,7 +749,7 @@ static void check_domain(lint_t *l, int host)
     const char *registrable;
 
     if (psl_is_public_suffix(l->psl, h->name)) {
-        finding(l, host, "domain.format.public_suffix", HSTS_ERROR,
+        finding(l, host, HSTS_C_DOMAIN_FORMAT_PUBLIC_SUFFIX,
                 apr_psprintf(l->p, "%s is a public suffix, which cannot be "
                              "preloaded. Remove preload from this host's "
                              "policy.", h->name));
@@ -763,7 +757,7 @@ static void check_domain(lint_t *l, int host)
     }
     registrable = psl_registrable_domain(l->psl, h->name);
     if (registrable && strcmp(registrable, h->name) != 0) {
-        finding(l, host, "domain.is_subdomain", HSTS_ERROR,
+        finding(l, host, HSTS_C_DOMAIN_IS_SUBDOMAIN,
                 apr_psprintf(l->p, "%s is a subdomain; only a registrable "
                              "domain (here %s) can be preloaded, and then "
                              "covers its subdomains. Move preload to %s's "
@@ -796,7 +790,7 @@ static void check_redirect_targets(lint_t *l, int host)
             continue;
         }
         APR_ARRAY_PUSH(reported, int) = ti;
-        finding(l, host, "response.no_header", HSTS_ERROR,
+        finding(l, host, HSTS_C_RESPONSE_NO_HEADER,
                 apr_psprintf(l->p, "HSTSRedirect sends http://%s/ to HTTPS, "
                              "where the TLS host %s (%s) sends no Strict-"
                              "Transport-Security, so browsers keep using "
@@ -805,122 +799,185 @@ static void check_redirect_targets(lint_t *l, int host)
     }
 }
 
-static void summary(lint_t *l, int host, int first_finding)
+/* The summary line of an HSTS host: what it sends, and with preload
+ * intent whether error-class findings stand in the way. */
+static void verdict(lint_t *l, int host, int first_finding)
 {
     const hsts_lint_host_t *h = HOST(l, host);
-    const char *value = hsts_lint_host_value(l->p, h), *codes = NULL;
     const hsts_finding_t *f = (const hsts_finding_t *)l->findings->elts;
+    hsts_verdict_t *v = apr_array_push(l->verdicts);
+    const char *codes = NULL;
     int i;
 
+    v->host = host;
+    v->value = hsts_lint_host_value(l->p, h);
+    v->preload = HSTS_PRELOAD_NONE;
+    v->blocked_by = NULL;
     if (!hsts_lint_host_preload(l->p, h)) {
-        finding(l, host, NULL, HSTS_INFO,
-                apr_psprintf(l->p, "sends \"%s\"; without preload it is not "
-                             "held to the preload list's requirements.",
-                             value));
         return;
     }
     for (i = first_finding; i < l->findings->nelts; i++) {
-        if (f[i].issue.severity == HSTS_ERROR && f[i].issue.code
-            && !(codes && strstr(codes, f[i].issue.code))) {
-            codes = codes ? apr_pstrcat(l->p, codes, ", ", f[i].issue.code,
-                                        NULL)
-                          : f[i].issue.code;
+        const char *code = hsts_code_name(f[i].issue.code);
+        if (f[i].issue.severity == HSTS_ERROR
+            && !(codes && strstr(codes, code))) {
+            codes = codes ? apr_pstrcat(l->p, codes, ", ", code, NULL) : code;
         }
     }
-    finding(l, host, NULL, HSTS_INFO,
-            codes ? apr_psprintf(l->p, "sends \"%s\"; preloading is blocked "
-                                 "by: %s.", value, codes)
-                  : apr_psprintf(l->p, "sends \"%s\" and meets every preload "
-                                 "requirement this server can check.",
-                                 value));
+    v->preload = codes ? HSTS_PRELOAD_BLOCKED : HSTS_PRELOAD_READY;
+    v->blocked_by = codes;
+}
+
+const char *hsts_verdict_sentence(apr_pool_t *p, const char *value,
+                                  hsts_preload_e preload,
+                                  const char *blocked_by)
+{
+    switch (preload) {
+    case HSTS_PRELOAD_READY:
+        return apr_psprintf(p, "sends \"%s\" and meets every preload "
+                            "requirement this server can check.", value);
+    case HSTS_PRELOAD_BLOCKED:
+        return apr_psprintf(p, "sends \"%s\"; preloading is blocked by: %s.",
+                            value, blocked_by);
+    default:
+        return apr_psprintf(p, "sends \"%s\"; without preload it is not held "
+                            "to the preload list's requirements.", value);
+    }
+}
+
+/* A host whose TLS side is not its own: a plain host. Behind a TLS-
+ * terminating proxy a plain host with HSTS on is an HSTS host to its
+ * clients (its header counts, its certificate is the proxy's). */
+static int lint_plain_host(lint_t *l, int host)
+{
+    const hsts_lint_host_t *h = HOST(l, host);
+
+    if (h->is_tls || (h->behind_proxy && h->hsts)) {
+        return 0;
+    }
+    if (h->hsts && h->hsts_explicit && !h->is_main) {
+        finding(l, host, HSTS_C_CONFIG_HSTS_PLAIN_VHOST,
+                apr_psprintf(l->p, "HSTS is set on in this plain-HTTP "
+                             "virtual host (%s), where the header can never "
+                             "be sent. Remove it, or set HSTSRedirect On to "
+                             "send clients to HTTPS.",
+                             h->policy_where ? h->policy_where : h->where));
+    }
+    if (h->redirect) {
+        check_redirect_targets(l, host);
+    }
+    return 1;
+}
+
+/* The certificate checks of an HSTS host, for each of its certificates. */
+static void check_certificate(lint_t *l, int host)
+{
+    const hsts_lint_host_t *h = HOST(l, host);
+    apr_array_header_t *issues, *names;
+    const hsts_issue_t *all;
+    int i, preload = hsts_lint_host_preload(l->p, h);
+
+    if (!h->is_tls || h->cert_by_md) {
+        return;
+    }
+    if (!h->cert_files || !h->cert_files->nelts) {
+        finding(l, host, HSTS_C_TLS_CERT_UNREADABLE,
+                "No SSLCertificateFile applies to this TLS host, so there is "
+                "no certificate to check. Set SSLCertificateFile (or let "
+                "mod_md manage it).");
+        return;
+    }
+    names = apr_array_make(l->p, 1 + h->names->nelts + h->wild_names->nelts,
+                           sizeof(const char *));
+    APR_ARRAY_PUSH(names, const char *) = h->name;
+    apr_array_cat(names, h->names);
+    apr_array_cat(names, h->wild_names);
+    issues = apr_array_make(l->p, 2, sizeof(hsts_issue_t));
+    for (i = 0; i < h->cert_files->nelts; i++) {
+        hsts_cert_t *cert = hsts_cert_get(l->in->certs,
+                                          APR_ARRAY_IDX(h->cert_files, i,
+                                                        const char *),
+                                          h->chain_file);
+        hsts_cert_check(l->in->certs, cert, l->p, l->in->now, names, preload,
+                        issues);
+    }
+    all = (const hsts_issue_t *)issues->elts;
+    for (i = 0; i < issues->nelts; i++) {
+        finding_as(l, host, all[i].code, all[i].severity, all[i].message);
+    }
+}
+
+/* The preload checker's domain and redirect rules. */
+static void check_preload_site(lint_t *l, int host)
+{
+    const hsts_lint_host_t *h = HOST(l, host);
+    int preload = hsts_lint_host_preload(l->p, h);
+
+    if (is_ip_literal(l->p, h->name)) {
+        finding_as(l, host, HSTS_C_DOMAIN_FORMAT_IS_IP_ADDRESS,
+                   hsts_code_severity(HSTS_C_DOMAIN_FORMAT_IS_IP_ADDRESS,
+                                      preload),
+                   apr_psprintf(l->p, "The ServerName %s is an IP address, "
+                                "for which browsers ignore HSTS and which "
+                                "cannot be preloaded. Give the host a DNS "
+                                "name.", h->name));
+    }
+    else if (preload) {
+        check_domain(l, host);
+        check_redirects(l, host);
+        check_www(l, host);
+    }
 }
 
 static void lint_host(lint_t *l, int host)
 {
     const hsts_lint_host_t *h = HOST(l, host);
-    int first = l->findings->nelts, i;
+    int first = l->findings->nelts;
     hsts_policy_t sent;
 
-    /* Behind a TLS-terminating proxy a plain host with HSTS on is an HSTS
-     * host to its clients: its header counts, its certificate is the
-     * proxy's. */
-    if (!h->is_tls && !(h->behind_proxy && h->hsts)) {
-        if (h->hsts && h->hsts_explicit && !h->is_main) {
-            finding(l, host, "config.hsts.plain_vhost", HSTS_WARNING,
-                    apr_psprintf(l->p, "HSTS is set on in this plain-HTTP "
-                                 "virtual host (%s), where the header can "
-                                 "never be sent. Remove it, or set "
-                                 "HSTSRedirect On to send clients to HTTPS.",
-                                 h->policy_where ? h->policy_where
-                                                 : h->where));
-        }
-        if (h->redirect) {
-            check_redirect_targets(l, host);
-        }
+    if (lint_plain_host(l, host)) {
         return;
     }
-
     if (h->is_tls && h->redirect && h->redirect_explicit && !h->is_main) {
-        finding(l, host, "config.redirect.tls_vhost", HSTS_WARNING,
+        finding(l, host, HSTS_C_CONFIG_REDIRECT_TLS_VHOST,
                 apr_psprintf(l->p, "HSTSRedirect is set on in this TLS "
                              "virtual host (%s), where requests already use "
-                             "HTTPS: it is ignored. Set it in the plain-HTTP "
-                             "virtual host instead.", h->where));
+                             "HTTPS, so it is ignored. Set it in the plain-"
+                             "HTTP virtual host instead.", h->where));
     }
-    if (!hsts_lint_host_sends_sts(h)) {
+    if (!host_policy(l->p, h, &sent)) {
         return;
     }
-
     check_values(l, host);
     check_header_rules(l, host);
-    if (is_ip_literal(l->p, h->name)) {
-        finding(l, host, "domain.format.is_ip_address", HSTS_WARNING,
-                apr_psprintf(l->p, "The ServerName %s is an IP address, for "
-                             "which browsers ignore HSTS. Give the host a DNS "
-                             "name.", h->name));
-    }
-    else if (hsts_lint_host_preload(l->p, h)) {
-        check_domain(l, host);
-        check_redirects(l, host);
-        check_www(l, host);
-    }
-    if (!hsts_lint_host_policy(l->p, h, &sent)) {
-        return;
-    }
+    check_preload_site(l, host);
     if (sent.include_subdomains) {
         check_subdomains(l, host);
     }
-    if (h->cert_by_md) {
-        finding(l, host, NULL, HSTS_INFO,
-                "Its certificate is managed by mod_md, which renews it: the "
-                "certificate checks are left to mod_md.");
-    }
-    else if (h->cert_issues) {
-        const hsts_issue_t *all = (const hsts_issue_t *)h->cert_issues->elts;
-        for (i = 0; i < h->cert_issues->nelts; i++) {
-            finding(l, host, all[i].code, all[i].severity, all[i].message);
-        }
-    }
+    check_certificate(l, host);
     if (sent.has_max_age && sent.max_age == 0) {
-        finding(l, host, "policy.max_age.zero", HSTS_INFO,
+        finding(l, host, HSTS_C_POLICY_MAX_AGE_ZERO,
                 "It sends max-age=0, which tells browsers to forget its HSTS "
                 "policy. Raise HSTSMaxAge once HTTPS works everywhere.");
     }
-    summary(l, host, first);
+    verdict(l, host, first);
 }
 
-void hsts_lint_run(apr_pool_t *p, const apr_array_header_t *hosts,
-                   const psl_ctx_t *psl, apr_array_header_t *findings)
+void hsts_lint_run(apr_pool_t *p, const hsts_lint_input_t *in,
+                   hsts_lint_result_t *out)
 {
     lint_t l;
     int i;
 
+    memset(&l, 0, sizeof(l));
     l.p = p;
-    l.hosts = hosts;
-    l.psl = psl;
-    l.findings = findings;
+    l.in = in;
+    l.hosts = in->hosts;
+    l.psl = in->psl;
+    l.findings = out->findings = apr_array_make(p, 16, sizeof(hsts_finding_t));
+    l.verdicts = out->verdicts = apr_array_make(p, in->hosts->nelts,
+                                                sizeof(hsts_verdict_t));
     lint_index(&l);
-    for (i = 0; i < hosts->nelts; i++) {
+    for (i = 0; i < in->hosts->nelts; i++) {
         if (HOST(&l, i)->linted) {
             lint_host(&l, i);
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The floor for the benchmark: the least any module can do to send
  * Strict-Transport-Security, one apr_table_setn() of a prebuilt value in

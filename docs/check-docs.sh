@@ -3,11 +3,13 @@
 # Checks the manual (docs/mod_hsts.xml) against the code and the other
 # descriptions of the interface:
 #
-# - its directives are exactly those of mod_hsts.c's command table, with
+# - its directives are exactly those of mod_hsts_config.c's command table, with
 #   the syntax and default of README.md's directive table, and the syntax,
 #   default and context of CONTRACT.md's (when CONTRACT.md is found);
-# - its lint code table has exactly the codes of hsts_lint.c, each with a
-#   class (the one CONTRACT.md gives) and a fix;
+# - its lint code table has exactly the codes of hsts_codes.h, each with
+#   the class the code has there (and in CONTRACT.md) and a fix, and
+#   README.md's code table has every code but header.parse.* (one row
+#   stands for those), each with that class;
 # - the built HTML manual and man page (when given) have every directive.
 #
 #   docs/check-docs.sh [SRCDIR [BUILT_DOCS_DIR]]      (make check-docs)
@@ -40,14 +42,14 @@ xsltproc --nonet --novalid "$src/docs/facts.xsl" "$xml" >"$tmp/facts"
 tab=$(printf '\t')
 
 # --- directives -------------------------------------------------------------
-sed -n 's/.*AP_INIT_[A-Z0-9]*("\([A-Za-z0-9]*\)".*/\1/p' "$src/mod_hsts.c" |
+sed -n 's/.*AP_INIT_[A-Z0-9]*("\([A-Za-z0-9]*\)".*/\1/p' "$src/mod_hsts_config.c" |
     sort >"$tmp/code-directives"
 awk -F"$tab" '$1 == "directive" { print $2 }' "$tmp/facts" |
     sort >"$tmp/doc-directives"
 comm -23 "$tmp/code-directives" "$tmp/doc-directives" >"$tmp/missing"
 comm -13 "$tmp/code-directives" "$tmp/doc-directives" >"$tmp/extra"
-while read -r d; do problem "directive $d (mod_hsts.c) has no directivesynopsis"; done <"$tmp/missing"
-while read -r d; do problem "directivesynopsis $d is not in mod_hsts.c"; done <"$tmp/extra"
+while read -r d; do problem "directive $d (mod_hsts_config.c) has no directivesynopsis"; done <"$tmp/missing"
+while read -r d; do problem "directivesynopsis $d is not in mod_hsts_config.c"; done <"$tmp/extra"
 
 # doc_fact NAME FIELD: the syntax (3), default (4) or context (5) of NAME
 doc_fact() {
@@ -127,17 +129,43 @@ else
 fi
 
 # --- lint codes -------------------------------------------------------------
-awk '/lint_codes\[\] = \{/ { on = 1; next } on && /NULL/ { on = 0 } on' "$src/hsts_lint.c" |
-    sed -n 's/.*"\([a-z0-9_.]*\)".*/\1/p' | sort >"$tmp/code-codes"
-[ -s "$tmp/code-codes" ] || problem "hsts_lint.c: the lint_codes table was not found"
+# hsts_codes.h: HSTS_CODE(ID, "name", CLASS), one per line.
+sed -n 's/^ *HSTS_CODE([A-Z0-9_]*, *"\([a-z0-9_.]*\)", *HSTS_\([A-Z_]*\)).*/\1\t\2/p' \
+    "$src/hsts_codes.h" |
+    sed 's/\tERROR_IF_PRELOAD$/\terror with preload intent, else warning/;
+         s/\tERROR$/\terror/; s/\tWARNING$/\twarning/; s/\tINFO$/\tinfo/' |
+    sort >"$tmp/code-classes"
+cut -f1 "$tmp/code-classes" >"$tmp/code-codes"
+[ -s "$tmp/code-codes" ] || problem "hsts_codes.h: the code list was not found"
 awk -F"$tab" '$1 == "code" { print $2 }' "$tmp/facts" | sort >"$tmp/doc-codes"
 comm -23 "$tmp/code-codes" "$tmp/doc-codes" >"$tmp/missing"
 comm -13 "$tmp/code-codes" "$tmp/doc-codes" >"$tmp/extra"
-while read -r c; do problem "lint code $c (hsts_lint.c) is not in the manual's code table"; done <"$tmp/missing"
-while read -r c; do problem "the manual's code table has $c, which hsts_lint.c does not know"; done <"$tmp/extra"
-awk -F"$tab" '$1 == "code" && ($3 !~ /^(error|warning|info)$/ || $4 == "") { print $2 }' "$tmp/facts" |
-    while read -r c; do echo "$c"; done >"$tmp/incomplete"
-while read -r c; do problem "lint code $c: no class or no fix in the manual"; done <"$tmp/incomplete"
+while read -r c; do problem "lint code $c (hsts_codes.h) is not in the manual's code table"; done <"$tmp/missing"
+while read -r c; do problem "the manual's code table has $c, which hsts_codes.h does not know"; done <"$tmp/extra"
+while IFS="$tab" read -r c class; do
+    got=$(awk -F"$tab" -v c="$c" '$1 == "code" && $2 == c { print $3 }' "$tmp/facts")
+    [ -z "$got" ] || [ "$got" = "$class" ] ||
+        problem "lint code $c: class '$got' in the manual, '$class' in hsts_codes.h"
+done <"$tmp/code-classes"
+awk -F"$tab" '$1 == "code" && $4 == "" { print $2 }' "$tmp/facts" >"$tmp/incomplete"
+while read -r c; do problem "lint code $c: no fix in the manual"; done <"$tmp/incomplete"
+
+# README.md's code table: | `code` | class | found when | fix |
+awk '/^## The startup lint/ { on = 1; next } /^## / { on = 0 } on && /^\| `[a-z]/' "$src/README.md" |
+    awk -F'|' '{ print $2 "\t" $3 }' | sed 's/`//g; s/ *\t */\t/; s/^ *//; s/ *$//' |
+    grep -v '^header\.parse\.\*' | sort >"$tmp/readme-codes" || true
+grep -v '^header\.parse\.' "$tmp/code-classes" >"$tmp/code-classes-readme"
+cut -f1 "$tmp/readme-codes" >"$tmp/readme-code-names"
+cut -f1 "$tmp/code-classes-readme" >"$tmp/code-names-readme"
+comm -23 "$tmp/code-names-readme" "$tmp/readme-code-names" >"$tmp/missing"
+comm -13 "$tmp/code-names-readme" "$tmp/readme-code-names" >"$tmp/extra"
+while read -r c; do problem "lint code $c (hsts_codes.h) is not in README.md's code table"; done <"$tmp/missing"
+while read -r c; do problem "README.md's code table has $c, which hsts_codes.h does not know"; done <"$tmp/extra"
+while IFS="$tab" read -r c class; do
+    got=$(awk -F"$tab" -v c="$c" '$1 == c { print $2 }' "$tmp/readme-codes")
+    [ -z "$got" ] || [ "$got" = "$class" ] ||
+        problem "lint code $c: class '$got' in README.md, '$class' in hsts_codes.h"
+done <"$tmp/code-classes-readme"
 
 # --- the built manual -------------------------------------------------------
 if [ -n "$built" ]; then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What mod_hsts's libFuzzer targets share: one APR pool per input, the
  * input as a NUL-terminated copy of its own (so ASan sees a read past the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: the duration parser (hsts_duration_parse), which reads
  * HSTSMaxAge.
@@ -12,7 +13,7 @@
  *   as the same number.
  */
 #include "fuzz_common.h"
-#include "mod_hsts.h"
+#include "hsts_policy.h"
 
 #include <apr_strings.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: the Strict-Transport-Security value parser
  * (hsts_policy_parse), which reads HSTSPolicy values and the values
@@ -7,16 +8,22 @@
  * - the policy and the issue codes, in order, are those of a plain
  *   transcription of the preload checker's rules
  *   (shared/reference/hsts-preload-rules.md), written independently below;
- * - the return value is the number of error-class issues it appended,
- *   every issue has a known code, a severity and a message;
+ * - the return value is the number of error-class issues it appended;
+ *   every issue has a code of the table (hsts_code_name and
+ *   hsts_code_from_name agree on it), the class the rules give that
+ *   code, and a message; issues already in the array neither count nor
+ *   stop a "reported once" issue;
  * - a policy with a max-age, formatted (hsts_policy_format) and parsed
  *   again, gives the same policy and no issue at all, and the formatted
  *   value has the contract's exact form;
  * - the preload requirements (hsts_policy_check_preloadable) report
- *   exactly the codes the rules call for.
+ *   exactly the codes the rules call for, with the rules' classes.
+ *
+ * The reference names codes as the checker does ("header.parse.empty");
+ * the issues' enum codes are compared through hsts_code_name.
  */
 #include "fuzz_common.h"
-#include "mod_hsts.h"
+#include "hsts_policy.h"
 
 #include <apr_strings.h>
 
@@ -28,6 +35,7 @@
 
 typedef struct {
     const char *codes[MAX_CODES];
+    int error[MAX_CODES];
     int n;
     int errors;
     int truncated;
@@ -40,6 +48,7 @@ static void ref_add(ref_result_t *r, const char *code, int error)
         r->truncated = 1;
         return;
     }
+    r->error[r->n] = error;
     r->codes[r->n++] = code;
     r->errors += error;
 }
@@ -187,17 +196,29 @@ static const char *policy_text(apr_pool_t *p, const hsts_policy_t *x)
                         x->max_age, x->include_subdomains, x->preload);
 }
 
-static int has_code(const apr_array_header_t *issues, int from,
-                    const char *code)
+/* The name of an issue's code, or "(no such code)". */
+static const char *code_of(const hsts_issue_t *is)
+{
+    if ((int)is->code < 0 || (int)is->code >= HSTS_CODE_COUNT) {
+        return "(no such code)";
+    }
+    return hsts_code_name(is->code);
+}
+
+/* 1 with an error, 0 with a warning, -1 when there is no issue with
+ * that code. */
+static int code_class(const apr_array_header_t *issues, const char *code)
 {
     int i;
 
-    for (i = from; i < issues->nelts; i++) {
-        if (!strcmp(APR_ARRAY_IDX(issues, i, hsts_issue_t).code, code)) {
-            return 1;
+    for (i = 0; i < issues->nelts; i++) {
+        const hsts_issue_t *is = &APR_ARRAY_IDX(issues, i, hsts_issue_t);
+        if (!strcmp(code_of(is), code)) {
+            return is->severity == HSTS_ERROR ? 1
+                   : is->severity == HSTS_WARNING ? 0 : 2;
         }
     }
-    return 0;
+    return -1;
 }
 
 static void check_preloadable(apr_pool_t *p, const hsts_policy_t *policy)
@@ -214,17 +235,18 @@ static void check_preloadable(apr_pool_t *p, const hsts_policy_t *policy)
     want_over = policy->has_max_age && policy->max_age > 315360000;
     want_n = want_inc + want_missing + want_zero + want_below + want_over;
 
+    /* every requirement is an error; the 10 years are a warning */
     FUZZ_CHECK(issues->nelts == want_n
-               && has_code(issues, 0, "header.preloadable.include_sub_domains"
-                                      ".missing") == want_inc
-               && has_code(issues, 0, "header.preloadable.max_age.missing")
-                  == want_missing
-               && has_code(issues, 0, "header.preloadable.max_age.zero")
-                  == want_zero
-               && has_code(issues, 0, "header.preloadable.max_age"
-                                      ".below_1_year") == want_below
-               && has_code(issues, 0, "header.preloadable.max_age"
-                                      ".over_10_years") == want_over,
+               && code_class(issues, "header.preloadable.include_sub_domains"
+                                     ".missing") == (want_inc ? 1 : -1)
+               && code_class(issues, "header.preloadable.max_age.missing")
+                  == (want_missing ? 1 : -1)
+               && code_class(issues, "header.preloadable.max_age.zero")
+                  == (want_zero ? 1 : -1)
+               && code_class(issues, "header.preloadable.max_age"
+                                     ".below_1_year") == (want_below ? 1 : -1)
+               && code_class(issues, "header.preloadable.max_age"
+                                     ".over_10_years") == (want_over ? 0 : -1),
                "preloadable check of %s: %d issues, want %d",
                policy_text(p, policy), issues->nelts, want_n);
 }
@@ -243,18 +265,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* issues already in the array are not this value's: they neither
      * count nor stop a "reported once" issue of its own */
-    hsts_issue_add(issues, "sentinel", HSTS_ERROR, "before");
-    hsts_issue_add(issues, "header.parse.empty_directive", HSTS_WARNING,
-                   "before");
+    hsts_issue_add(issues, HSTS_C_TLS_CERT_EXPIRED, "before");
+    hsts_issue_add(issues, HSTS_C_HEADER_PARSE_EMPTY_DIRECTIVE, "before");
+    FUZZ_CHECK(APR_ARRAY_IDX(issues, 0, hsts_issue_t).severity == HSTS_ERROR,
+               "the sentinel issue is not an error");
     errors = hsts_policy_parse(p, value, &policy, issues);
 
     for (i = 2; i < issues->nelts; i++) {
         const hsts_issue_t *is = &APR_ARRAY_IDX(issues, i, hsts_issue_t);
-        FUZZ_CHECK(is->code && !strncmp(is->code, "header.parse.", 13)
+        const char *name = code_of(is);
+        hsts_code_e back = HSTS_CODE_COUNT;
+        FUZZ_CHECK(!strncmp(name, "header.parse.", 13)
+                   && hsts_code_from_name(name, &back) && back == is->code
                    && is->message && *is->message
                    && (is->severity == HSTS_ERROR
                        || is->severity == HSTS_WARNING),
-                   "issue %d of '%s' malformed", i, shown);
+                   "issue %d of '%s' malformed (code %d, %s)", i, shown,
+                   (int)is->code, name);
         counted += is->severity == HSTS_ERROR;
     }
     FUZZ_CHECK(errors == counted, "'%s': returned %d errors, appended %d",
@@ -270,10 +297,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    "'%s': %d issues (%d errors), the rules give %d (%d)",
                    shown, issues->nelts - 2, errors, ref->n, ref->errors);
         for (i = 0; i < ref->n; i++) {
-            const char *got = APR_ARRAY_IDX(issues, i + 2, hsts_issue_t).code;
-            FUZZ_CHECK(!strcmp(got, ref->codes[i]),
-                       "'%s': issue %d is %s, the rules give %s", shown, i,
-                       got, ref->codes[i]);
+            const hsts_issue_t *is = &APR_ARRAY_IDX(issues, i + 2,
+                                                    hsts_issue_t);
+            const char *got = code_of(is);
+            FUZZ_CHECK(!strcmp(got, ref->codes[i])
+                       && (is->severity == HSTS_ERROR) == ref->error[i],
+                       "'%s': issue %d is %s (%s), the rules give %s (%s)",
+                       shown, i, got, is->severity == HSTS_ERROR ? "error"
+                       : "warning", ref->codes[i], ref->error[i] ? "error"
+                       : "warning");
         }
     }
 
@@ -298,7 +330,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(errors2 == 0 && again->nelts == 0,
                    "'%s' formatted as '%s' gives %d issues (first %s)",
                    shown, text, again->nelts, again->nelts
-                   ? APR_ARRAY_IDX(again, 0, hsts_issue_t).code : "");
+                   ? code_of(&APR_ARRAY_IDX(again, 0, hsts_issue_t)) : "");
         FUZZ_CHECK(same_policy(&policy, &reparsed),
                    "'%s' formatted as '%s' reads back as %s, not %s", shown,
                    text, policy_text(p, &reparsed), policy_text(p, &policy));

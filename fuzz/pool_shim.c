@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The exact-size allocations of pool_shim.h. */
 #include <apr_pools.h>
 

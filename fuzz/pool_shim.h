@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Force-included (-include) when the fuzz targets compile mod_hsts's
  * sources: apr_palloc in them gets a malloc'ed block of exactly the size

@@ -40,8 +40,7 @@ for t in $targets; do
 done
 
 # ------------------------------------------------------------------
-# What the build needs: clang with libFuzzer's runtime, APR, libpsl's
-# header (mod_hsts.h includes it).
+# What the build needs: clang with libFuzzer's runtime and APR.
 
 have_fuzzer_runtime() {
     command -v "$cc" >/dev/null 2>&1 || return 1
@@ -49,11 +48,10 @@ have_fuzzer_runtime() {
     lib=$("$cc" -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null) || return 1
     [ -f "$lib" ] || return 1
     command -v apr-1-config >/dev/null 2>&1 || return 1
-    [ -f /usr/include/libpsl.h ] || return 1
 }
 
 if ! have_fuzzer_runtime; then
-    packages="clang libclang-rt-14-dev libapr1-dev libpsl-dev"
+    packages="clang libclang-rt-14-dev libapr1-dev"
     if [ "$(id -u)" != 0 ]; then
         echo "fuzz/run.sh: clang, libFuzzer or a library is missing; as root run:" >&2
         echo "    apt-get install $packages" >&2
@@ -81,8 +79,9 @@ cflags=(-g -O1 -fno-omit-frame-pointer
 
 sources_of() {
     case "$1" in
-        policy|duration) echo hsts_policy.c ;;
-        redirect|proxy)  echo hsts_redirect.c ;;
+        policy|duration) echo hsts_policy.c hsts_issue.c ;;
+        redirect)        echo hsts_request.c ;;
+        proxy)           echo hsts_proxy.c ;;
     esac
 }
 

@@ -16,7 +16,7 @@ fi
 
 apxs=${APXS:-$(command -v apxs || command -v apxs2)}
 includes=(-I. "-I$($apxs -q INCLUDEDIR)" "-I$($apxs -q APR_INCLUDEDIR)")
-sources=(mod_hsts.c hsts_*.c)
+sources=(mod_hsts*.c hsts_*.c)
 
 echo "== cppcheck"
 # varFuncNullUB: APR's variadic functions end with NULL, and APR declares

@@ -16,15 +16,15 @@ my @bad_values = (
     ['HSTS maybe',                       qr/HSTS must be On or Off/],
     ['HSTSIncludeSubDomains yes',        qr/HSTSIncludeSubDomains must be On or Off/],
     ['HSTSPreload 1',                    qr/HSTSPreload must be On or Off/],
-    ['HSTSMaxAge -1',                    qr/HSTSMaxAge: '-1' is not a valid duration.*1y/],
-    ['HSTSMaxAge +5',                    qr/HSTSMaxAge: '\+5' is not a valid duration/],
-    ['HSTSMaxAge 1.5y',                  qr/HSTSMaxAge: '1\.5y' is not a valid duration.*s, m, h, d, w or y/],
-    ['HSTSMaxAge 1x',                    qr/HSTSMaxAge: '1x' is not a valid duration.*unit/],
-    ['HSTSMaxAge 1Y',                    qr/HSTSMaxAge: '1Y' is not a valid duration/],
+    ['HSTSMaxAge -1',                    qr/HSTSMaxAge: "-1" is not a valid duration.*1y/],
+    ['HSTSMaxAge +5',                    qr/HSTSMaxAge: "\+5" is not a valid duration/],
+    ['HSTSMaxAge 1.5y',                  qr/HSTSMaxAge: "1\.5y" is not a valid duration.*s, m, h, d, w or y/],
+    ['HSTSMaxAge 1x',                    qr/HSTSMaxAge: "1x" is not a valid duration.*unit/],
+    ['HSTSMaxAge 1Y',                    qr/HSTSMaxAge: "1Y" is not a valid duration/],
     ['HSTSMaxAge ""',                    qr/HSTSMaxAge takes one argument/],
-    ['HSTSMaxAge "1 y"',                 qr/HSTSMaxAge: '1 y' is not a valid duration/],
-    ['HSTSMaxAge 18446744073709551616',  qr/HSTSMaxAge: '18446744073709551616' is not a valid duration.*64 bits/],
-    ['HSTSMaxAge 584942417356y',         qr/HSTSMaxAge: '584942417356y' is not a valid duration.*64 bits/],
+    ['HSTSMaxAge "1 y"',                 qr/HSTSMaxAge: "1 y" is not a valid duration/],
+    ['HSTSMaxAge 18446744073709551616',  qr/HSTSMaxAge: "18446744073709551616" is not a valid duration.*64 bits/],
+    ['HSTSMaxAge 584942417356y',         qr/HSTSMaxAge: "584942417356y" is not a valid duration.*64 bits/],
     ['HSTSPolicy "max-age=abc"',         qr/HSTSPolicy: "max-age=abc" is not a valid Strict-Transport-Security value \[header\.parse\.max_age\.non_digit_characters\]/],
     ['HSTSPolicy "max-age=\\"300\\""',   qr/\[header\.parse\.max_age\.non_digit_characters\]/],
     ['HSTSPolicy "max-age="',            qr/\[header\.parse\.max_age\.parse_int_error\]/],
@@ -33,18 +33,18 @@ my @bad_values = (
     ['HSTSPolicy "includeSubDomains; preload"', qr/HSTSPolicy: "includeSubDomains; preload" has no max-age directive.*RFC 6797/],
     ['HSTSPolicy ""',                    qr/HSTSPolicy takes one argument/],
     ['HSTSPolicy " "',                   qr/HSTSPolicy: " " has no max-age directive/],
-    ['HSTSRedirect Sometimes',           qr/HSTSRedirect: 'Sometimes' is not allowed; use Off, On .*Permanent or Temporary/],
-    ['HSTSRedirectPort 0',               qr/HSTSRedirectPort: '0' is not a port; give a number from 1 to 65535/],
-    ['HSTSRedirectPort 65536',           qr/HSTSRedirectPort: '65536' is not a port/],
-    ['HSTSRedirectPort 443x',            qr/HSTSRedirectPort: '443x' is not a port/],
-    ['HSTSRedirectPort -443',            qr/HSTSRedirectPort: '-443' is not a port/],
-    ['HSTSRedirectExclude /ok healthz',  qr/HSTSRedirectExclude: 'healthz' is not allowed: a path prefix must start with '\/'/],
-    ['HSTSRedirectExclude "/a?b"',       qr/HSTSRedirectExclude: '\/a\?b' is not allowed/],
-    ['HSTSTrustedProxy lb.example.com',  qr/HSTSTrustedProxy: 'lb\.example\.com' is not allowed: .*host names are not accepted/],
-    ['HSTSTrustedProxy 10.0.0.0/33',     qr/HSTSTrustedProxy: '10\.0\.0\.0\/33' is not allowed: an IPv4 prefix length is at most 32/],
-    ['HSTSTrustedProxy 2001:db8::/129',  qr/HSTSTrustedProxy: '2001:db8::\/129' is not allowed: an IPv6 prefix length is at most 128/],
-    ['HSTSLint Maybe',                   qr/HSTSLint: 'Maybe' is not allowed; use Off, On .* or Strict/],
-    ['HSTSLintIgnore no.such.code',      qr/HSTSLintIgnore: 'no\.such\.code' is not a mod_hsts lint code/],
+    ['HSTSRedirect Sometimes',           qr/HSTSRedirect: "Sometimes" is not allowed\. Use Off, On .*Permanent or Temporary/],
+    ['HSTSRedirectPort 0',               qr/HSTSRedirectPort: "0" is not a port\. Give a number from 1 to 65535/],
+    ['HSTSRedirectPort 65536',           qr/HSTSRedirectPort: "65536" is not a port/],
+    ['HSTSRedirectPort 443x',            qr/HSTSRedirectPort: "443x" is not a port/],
+    ['HSTSRedirectPort -443',            qr/HSTSRedirectPort: "-443" is not a port/],
+    ['HSTSRedirectExclude /ok healthz',  qr/HSTSRedirectExclude: "healthz" is not allowed: a path prefix starts with "\/"/],
+    ['HSTSRedirectExclude "/a?b"',       qr/HSTSRedirectExclude: "\/a\?b" is not allowed/],
+    ['HSTSTrustedProxy lb.example.com',  qr/HSTSTrustedProxy: "lb\.example\.com" is not allowed: .*host names are not accepted/],
+    ['HSTSTrustedProxy 10.0.0.0/33',     qr/HSTSTrustedProxy: "10\.0\.0\.0\/33" is not allowed: an IPv4 prefix length is at most 32/],
+    ['HSTSTrustedProxy 2001:db8::/129',  qr/HSTSTrustedProxy: "2001:db8::\/129" is not allowed: an IPv6 prefix length is at most 128/],
+    ['HSTSLint Maybe',                   qr/HSTSLint: "Maybe" is not allowed\. Use Off, On .* or Strict/],
+    ['HSTSLintIgnore no.such.code',      qr/HSTSLintIgnore: "no\.such\.code" is not a mod_hsts lint code/],
     ['HSTSMaxAge',                       qr/HSTSMaxAge takes one argument/],
 );
 
@@ -82,16 +82,17 @@ for my $case (@bad_values) {
 for my $section (@sections) {
     for my $directive (@directives) {
         my ($name) = $directive =~ /^(\S+)/;
+        my ($open) = $section->[0] =~ /^(<\w+)/;
         fails_with("$section->[0]\n    $directive\n$section->[1]\n",
                    $directive,
-                   qr/\Q$name\E cannot be used inside <Directory>, <Location>, <Files>, <If>.*Move it into the <VirtualHost> or the server config/,
+                   qr/\Q$name\E: it cannot be used inside \Q$open>\E: the HSTS policy belongs to the whole host\. Move it into the <VirtualHost> or the server config/,
                    "rejects $name in $section->[0]");
     }
 }
 
 fails_with("<VirtualHost 127.0.0.1:9>\n    HSTSLint Strict\n</VirtualHost>\n",
            'HSTSLint Strict',
-           qr/HSTSLint applies to the whole server: set it in the server config/,
+           qr/HSTSLint: it applies to the whole server\. Set it in the server config/,
            'rejects HSTSLint in a virtual host');
 
 # What is allowed.

@@ -240,19 +240,19 @@ my $long_zero_policy = 'max-age=' . ('0' x 4990) . '1';
 # 2. Huge values that are not allowed: a clear configuration error.
 
 for my $case (
-    ['HSTSMaxAge ' . ('9' x 5000), qr/HSTSMaxAge: '9{100}.*does not fit in 64 bits/s],
+    ['HSTSMaxAge ' . ('9' x 5000), qr/HSTSMaxAge: "9{100}.*does not fit in 64 bits/s],
     ["HSTSMaxAge ${zeros}18446744073709551616", qr/HSTSMaxAge: .*does not fit in 64 bits/s],
     ['HSTSMaxAge ' . ('1' x 5000) . 'y', qr/HSTSMaxAge: .*does not fit in 64 bits/s],
     ['HSTSPolicy "max-age=' . ('9' x 5000) . '"', qr/\[header\.parse\.max_age\.parse_int_error\]/],
     ['HSTSPolicy "' . join('; ', ('includeSubDomains') x 300) . '"', qr/HSTSPolicy: .* has no max-age directive/s],
     ['HSTSPolicy "max-age=1; ' . ('max-age; ' x 500) . 'preload"', qr/\[header\.parse\.invalid\.max_age\.no_value\]/],
-    ['HSTSRedirectPort ' . ('4' x 5000), qr/HSTSRedirectPort: '4{100}.*is not a port/s],
-    ['HSTSRedirectExclude ' . ('x' x 5000), qr/HSTSRedirectExclude: 'x{100}.*must start with '\/'/s],
-    ['HSTSTrustedProxy ' . ('1.' x 2500), qr/HSTSTrustedProxy: '(?:1\.){100}.*is not allowed/s],
-    ['HSTSTrustedProxy 10.0.0.0/0000000008', qr/HSTSTrustedProxy: '10\.0\.0\.0\/0000000008' is not allowed: the prefix length/],
-    ['HSTSTrustedProxy ' . ('f' x 64) . '::1', qr/HSTSTrustedProxy: 'f{64}::1' is not allowed/],
-    ['HSTSLintIgnore ' . ('a.' x 2500), qr/HSTSLintIgnore: '(?:a\.){100}.*is not a mod_hsts lint code/s],
-    ['HSTSRedirect ' . ('On' x 2500), qr/HSTSRedirect: '(?:On){100}.*is not allowed/s],
+    ['HSTSRedirectPort ' . ('4' x 5000), qr/HSTSRedirectPort: "4{100}.*is not a port/s],
+    ['HSTSRedirectExclude ' . ('x' x 5000), qr/HSTSRedirectExclude: "x{100}.*a path prefix starts with "\/"/s],
+    ['HSTSTrustedProxy ' . ('1.' x 2500), qr/HSTSTrustedProxy: "(?:1\.){100}.*is not allowed/s],
+    ['HSTSTrustedProxy 10.0.0.0/0000000008', qr/HSTSTrustedProxy: "10\.0\.0\.0\/0000000008" is not allowed: the prefix length/],
+    ['HSTSTrustedProxy ' . ('f' x 64) . '::1', qr/HSTSTrustedProxy: "f{64}::1" is not allowed/],
+    ['HSTSLintIgnore ' . ('a.' x 2500), qr/HSTSLintIgnore: "(?:a\.){100}.*is not a mod_hsts lint code/s],
+    ['HSTSRedirect ' . ('On' x 2500), qr/HSTSRedirect: "(?:On){100}.*is not allowed/s],
 ) {
     my ($line, $re) = @$case;
     my $ct = configtest("$line\n");

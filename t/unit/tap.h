@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A minimal TAP producer for the unit tests of mod_hsts's pure parts.
  * Each test program prints "ok N - name" lines and a plan, and exits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the startup lint's certificate checks (hsts_cert.c).
  *
@@ -7,7 +8,8 @@
  * nothing at all. The checker gets a fixed "now", so the validity tests
  * do not depend on the clock.
  */
-#include "mod_hsts.h"
+#include "hsts_cert.h"
+#include "pki.h"
 #include "tap.h"
 
 #include <apr_general.h>
@@ -25,182 +27,13 @@
 #include <unistd.h>
 
 static apr_pool_t *pool;
-static const char *dir;            /* the temporary directory */
+static apr_time_t now;             /* the "now" of the checks */
 
-#define DAY  86400
-#define NOW  ((time_t)1767225600)  /* 2026-01-01T00:00:00Z */
-
-/* ------------------------------------------------------------------ */
-/* Making certificates                                                  */
-
-typedef struct {
-    X509 *crt;
-    EVP_PKEY *key;
-} pki_t;
-
-static EVP_PKEY *new_key(void)
+/* A new store whose checks happen at t. */
+static hsts_cert_store_t *store_at(apr_time_t t)
 {
-    EVP_PKEY *key = EVP_EC_gen("P-256");
-
-    if (!key) {
-        fprintf(stderr, "cannot make a key\n");
-        exit(2);
-    }
-    return key;
-}
-
-static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-    X509V3_CTX ctx;
-    X509_EXTENSION *ext;
-
-    X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
-    ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-    if (!ext || !X509_add_ext(x, ext, -1)) {
-        fprintf(stderr, "cannot add extension %d=%s\n", nid, value);
-        exit(2);
-    }
-    X509_EXTENSION_free(ext);
-}
-
-/*
- * A certificate for cn. san: "DNS:a,IP:1.2.3.4" or NULL. issuer NULL
- * makes it self-signed. Valid from not_before to not_after.
- */
-static pki_t make_cert(const char *cn, const char *san, int ca,
-                       time_t not_before, time_t not_after,
-                       const EVP_MD *md, const pki_t *issuer)
-{
-    static long serial = 1000;
-    pki_t out;
-    X509_NAME *name;
-
-    out.key = new_key();
-    out.crt = X509_new();
-    X509_set_version(out.crt, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(out.crt), serial++);
-    ASN1_TIME_set(X509_getm_notBefore(out.crt), not_before);
-    ASN1_TIME_set(X509_getm_notAfter(out.crt), not_after);
-    name = X509_NAME_new();
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               (const unsigned char *)cn, -1, -1, 0);
-    X509_set_subject_name(out.crt, name);
-    X509_set_issuer_name(out.crt, issuer ? X509_get_subject_name(issuer->crt)
-                                         : name);
-    X509_NAME_free(name);
-    X509_set_pubkey(out.crt, out.key);
-
-    add_ext(out.crt, issuer ? issuer->crt : out.crt,
-            NID_subject_key_identifier, "hash");
-    if (issuer) {
-        add_ext(out.crt, issuer->crt, NID_authority_key_identifier,
-                "keyid:always");
-    }
-    if (ca) {
-        add_ext(out.crt, out.crt, NID_basic_constraints, "critical,CA:TRUE");
-        add_ext(out.crt, out.crt, NID_key_usage,
-                "critical,keyCertSign,cRLSign");
-    }
-    else {
-        add_ext(out.crt, out.crt, NID_basic_constraints, "CA:FALSE");
-        add_ext(out.crt, out.crt, NID_key_usage, "critical,digitalSignature");
-        add_ext(out.crt, out.crt, NID_ext_key_usage, "serverAuth");
-    }
-    if (san) {
-        add_ext(out.crt, out.crt, NID_subject_alt_name, san);
-    }
-    if (!X509_sign(out.crt, issuer ? issuer->key : out.key, md)) {
-        fprintf(stderr, "cannot sign %s\n", cn);
-        exit(2);
-    }
-    return out;
-}
-
-/* A leaf valid from a day ago for a year, signed with SHA-256. */
-static pki_t make_leaf(const char *cn, const char *san, const pki_t *issuer)
-{
-    return make_cert(cn, san, 0, NOW - DAY, NOW + 365 * DAY, EVP_sha256(),
-                     issuer);
-}
-
-static const char *path_of(const char *file)
-{
-    return apr_pstrcat(pool, dir, "/", file, NULL);
-}
-
-/* Writes the certificates (NULL-terminated) as PEM into file. */
-static const char *write_pem(const char *file, ...)
-{
-    const char *path = path_of(file);
-    FILE *fp = fopen(path, "w");
-    va_list ap;
-    X509 *x;
-
-    if (!fp) {
-        perror(path);
-        exit(2);
-    }
-    va_start(ap, file);
-    while ((x = va_arg(ap, X509 *)) != NULL) {
-        PEM_write_X509(fp, x);
-    }
-    va_end(ap);
-    fclose(fp);
-    return path;
-}
-
-static const char *write_der(const char *file, X509 *x)
-{
-    const char *path = path_of(file);
-    FILE *fp = fopen(path, "wb");
-
-    if (!fp || !i2d_X509_fp(fp, x)) {
-        perror(path);
-        exit(2);
-    }
-    fclose(fp);
-    return path;
-}
-
-static const char *write_text(const char *file, const char *text)
-{
-    const char *path = path_of(file);
-    FILE *fp = fopen(path, "w");
-
-    if (!fp) {
-        perror(path);
-        exit(2);
-    }
-    fputs(text, fp);
-    fclose(fp);
-    return path;
-}
-
-/* Appends text to a file written before. */
-static const char *append_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "a");
-
-    if (!fp) {
-        perror(path);
-        exit(2);
-    }
-    fputs(text, fp);
-    fclose(fp);
-    return path;
-}
-
-/* Appends a private key in PEM to a file written before. */
-static const char *append_key(const char *path, EVP_PKEY *key)
-{
-    FILE *fp = fopen(path, "a");
-
-    if (!fp || !PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL)) {
-        perror(path);
-        exit(2);
-    }
-    fclose(fp);
-    return path;
+    now = t;
+    return hsts_cert_store_make(pool);
 }
 
 /* ------------------------------------------------------------------ */
@@ -220,7 +53,8 @@ static const char *issues_str(const apr_array_header_t *issues)
 
     for (i = 0; i < issues->nelts; i++) {
         s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
-                         sev_letter(all[i].severity), all[i].code);
+                         sev_letter(all[i].severity),
+                         hsts_code_name(all[i].code));
     }
     return s;
 }
@@ -233,7 +67,7 @@ static const char *message_of(const apr_array_header_t *issues,
     int i;
 
     for (i = 0; i < issues->nelts; i++) {
-        if (!strcmp(all[i].code, code)) {
+        if (!strcmp(hsts_code_name(all[i].code), code)) {
             return all[i].message;
         }
     }
@@ -252,18 +86,19 @@ static apr_array_header_t *names_of(const char *list)
     return names;
 }
 
-static apr_array_header_t *run(hsts_cert_checker_t *c, const char *cert,
+static apr_array_header_t *run(hsts_cert_store_t *c, const char *cert,
                                const char *chain, const char *names,
                                int preload)
 {
     apr_array_header_t *issues = apr_array_make(pool, 2, sizeof(hsts_issue_t));
 
-    hsts_cert_check(c, pool, cert, chain, names_of(names), preload, issues);
+    hsts_cert_check(c, hsts_cert_get(c, cert, chain), pool, now,
+                    names_of(names), preload, issues);
     return issues;
 }
 
 /* Checks cert (and chain) with checker c and compares the issues found. */
-static void check(hsts_cert_checker_t *c, const char *cert, const char *chain,
+static void check(hsts_cert_store_t *c, const char *cert, const char *chain,
                   const char *names, int preload, const char *want,
                   const char *name)
 {
@@ -284,28 +119,10 @@ static void set_trust(const char *ca_file, const char *ca_dir)
     setenv("SSL_CERT_DIR", ca_dir, 1);
 }
 
-/* Removes a directory of plain files. */
-static void remove_dir(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-
-    while (d && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            unlink(apr_pstrcat(pool, path, "/", e->d_name, NULL));
-        }
-    }
-    if (d) {
-        closedir(d);
-    }
-    rmdir(path);
-}
-
 /* ------------------------------------------------------------------ */
 
 int main(void)
 {
-    char tmpl[] = "/tmp/hsts-test-cert-XXXXXX";
     const char *empty_dir;
     pki_t ca, other_ca, inter, inter_sha1, root_sha1;
     const char *ca_file, *other_ca_file, *inter_file, *inter_sha1_file;
@@ -313,18 +130,14 @@ int main(void)
                *later31, *wrong, *wild, *ip, *ip6, *sha1_leaf, *chained,
                *leaf_only, *sha1_inter_chained, *sha1_inter_leaf,
                *with_sha1_root, *der, *empty, *missing, *garbage, *shared;
-    hsts_cert_checker_t *c;
+    hsts_cert_store_t *c;
     apr_array_header_t *issues, *first;
     const char *m;
     int i, same;
 
     apr_initialize();
     apr_pool_create(&pool, NULL);
-    if (!mkdtemp(tmpl)) {
-        perror("mkdtemp");
-        return 2;
-    }
-    dir = tmpl;
+    pki_init(pool);
     empty_dir = path_of("empty.d");
     if (mkdir(empty_dir, 0700)) {
         perror(empty_dir);
@@ -411,7 +224,7 @@ int main(void)
 
     /* No trust in the test CA until a test asks for it. */
     set_trust(other_ca_file, empty_dir);
-    c = hsts_cert_checker_make(pool, apr_time_from_sec(NOW));
+    c = store_at(apr_time_from_sec(NOW));
 
     /* --- validity, names, self-signed: without preload, no chain check */
     check(c, good, NULL, "example.com", 0, "",
@@ -541,7 +354,7 @@ int main(void)
     /* --- the chain, trusted: SSL_CERT_FILE names the test CA. The store
      * is loaded when first needed, so a new checker sees the change. */
     set_trust(ca_file, empty_dir);
-    c = hsts_cert_checker_make(pool, apr_time_from_sec(NOW));
+    c = store_at(apr_time_from_sec(NOW));
     check(c, good, NULL, "example.com", 1, "",
           "preload, signed by the trusted CA: no invalid_cert_chain");
     check(c, chained, NULL, "example.com", 1, "",
@@ -567,8 +380,7 @@ int main(void)
     check(c, leaf_only, inter_file, "example.com", 1, "",
           "the same checker keeps the store it loaded");
     {
-        hsts_cert_checker_t *late = hsts_cert_checker_make(
-            pool, apr_time_from_sec(NOW));
+        hsts_cert_store_t *late = store_at(apr_time_from_sec(NOW));
         set_trust(ca_file, empty_dir);
         check(late, chained, NULL, "example.com", 1, "",
               "a checker made before SSL_CERT_FILE was set loads the store "
@@ -576,7 +388,7 @@ int main(void)
     }
 
     /* --- unreadable files */
-    c = hsts_cert_checker_make(pool, apr_time_from_sec(NOW));
+    c = store_at(apr_time_from_sec(NOW));
     check(c, der, NULL, "example.com", 1, "E:tls.cert.unreadable",
           "DER file: tls.cert.unreadable and nothing else");
     check(c, empty, NULL, "example.com", 1, "E:tls.cert.unreadable",
@@ -652,7 +464,7 @@ int main(void)
     shared = write_pem("shared.pem", make_leaf("example.com",
                                                "DNS:example.com", &ca).crt,
                        NULL);
-    c = hsts_cert_checker_make(pool, apr_time_from_sec(NOW));
+    c = store_at(apr_time_from_sec(NOW));
     first = run(c, shared, NULL, "example.com", 1);
     is_str(issues_str(first), "", "shared certificate, first host: clean");
     /* replace the file: a checker that parsed it keeps what it read */
@@ -670,7 +482,7 @@ int main(void)
     is_str(issues_str(issues), "E:tls.cert.name_mismatch",
            "a host with other names gets its own name check from the cached "
            "file");
-    issues = run(hsts_cert_checker_make(pool, apr_time_from_sec(NOW)),
+    issues = run(store_at(apr_time_from_sec(NOW)),
                  shared, NULL, "example.com", 1);
     is_str(issues_str(issues), "E:tls.cert.self_signed E:tls.cert.expired "
            "E:domain.tls.sha1 E:domain.tls.invalid_cert_chain",
@@ -679,7 +491,7 @@ int main(void)
           "the same checker still gives the same result");
 
     remove_dir(empty_dir);
-    remove_dir(dir);
+    pki_done();
     apr_pool_destroy(pool);
     apr_terminate();
     return tap_done();

@@ -1,23 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of the startup lint's rules (hsts_lint.c): hand-built host
- * sets, as hsts_hosts.c would read them from httpd's configuration, and
- * the findings hsts_lint_run makes of them (README: The startup lint).
+ * sets, as mod_hsts_hosts.c would read them from httpd's configuration,
+ * and the findings and verdicts hsts_lint_run makes of them (README: The
+ * startup lint). The certificates are made at run time (pki.c).
  *
  * For every code of the contract's lint table there is a host set that
  * triggers it and a closely similar one that must not.
  */
-#include "mod_hsts.h"
+#include "hsts_lint.h"
+#include "pki.h"
 #include "tap.h"
 
 #include <apr_general.h>
 #include <apr_strings.h>
 
+#include <apr_fnmatch.h>
+
+#include <stdarg.h>
 #include <stdlib.h>
 
 static apr_pool_t *pool;
 static const psl_ctx_t *psl;
 static apr_array_header_t *hosts;     /* hsts_lint_host_t */
-static apr_array_header_t *findings;  /* hsts_finding_t, of the last run */
+
+/* What the last run logged of a host: a finding, or its summary line
+ * (code NULL), in the order the glue logs them. */
+typedef struct {
+    int host;
+    hsts_severity_e severity;
+    const char *code;
+    const char *message;
+} entry_t;
+static apr_array_header_t *findings;  /* entry_t, of the last run */
 
 #define H(i) (&APR_ARRAY_IDX(hosts, (i), hsts_lint_host_t))
 #define YEAR APR_UINT64_C(31536000)
@@ -52,9 +67,8 @@ static int vhost(const char *name, apr_port_t port, int tls, const char *addr)
         APR_ARRAY_PUSH(h->addrs, const char *) = addr;
     }
     h->header_rules = apr_array_make(pool, 1, sizeof(hsts_header_rule_t));
-    if (tls) {
-        h->cert_issues = apr_array_make(pool, 1, sizeof(hsts_issue_t));
-    }
+    /* certificates are left out unless a test gives one (cert()) */
+    h->cert_by_md = tls;
     return hosts->nelts - 1;
 }
 
@@ -144,19 +158,66 @@ static void header(int i, hsts_header_action_e action, int always,
                             i * 10 + 2 + H(i)->header_rules->nelts);
 }
 
-static void cert_issue(int i, const char *code, hsts_severity_e severity)
+/* The certificate files of host i (NULL-terminated), instead of none. */
+static void cert(int i, ...)
 {
-    hsts_issue_add(H(i)->cert_issues, code, severity,
-                   apr_psprintf(pool, "certificate issue %s", code));
+    const char *file;
+    va_list ap;
+
+    H(i)->cert_by_md = 0;
+    H(i)->cert_files = apr_array_make(pool, 1, sizeof(const char *));
+    va_start(ap, i);
+    while ((file = va_arg(ap, const char *)) != NULL) {
+        APR_ARRAY_PUSH(H(i)->cert_files, const char *) = file;
+    }
+    va_end(ap);
 }
 
 /* ------------------------------------------------------------------ */
 /* Running and reading findings                                         */
 
+static int alias_match(const char *pattern, const char *name)
+{
+    return apr_fnmatch(pattern, name, APR_FNM_CASE_BLIND) == APR_SUCCESS;
+}
+
+/* Runs the lint; findings become the host's lines, each host's summary
+ * after its findings. */
 static void lint(void)
 {
-    findings = apr_array_make(pool, 4, sizeof(hsts_finding_t));
-    hsts_lint_run(pool, hosts, psl, findings);
+    hsts_lint_input_t in;
+    hsts_lint_result_t out;
+    const hsts_finding_t *f;
+    const hsts_verdict_t *v;
+    int i = 0, j = 0;
+
+    in.hosts = hosts;
+    in.psl = psl;
+    in.match = alias_match;
+    in.certs = hsts_cert_store_make(pool);
+    in.now = apr_time_from_sec(NOW);
+    hsts_lint_run(pool, &in, &out);
+    f = (const hsts_finding_t *)out.findings->elts;
+    v = (const hsts_verdict_t *)out.verdicts->elts;
+    findings = apr_array_make(pool, 4, sizeof(entry_t));
+    while (i < out.findings->nelts || j < out.verdicts->nelts) {
+        entry_t *e = apr_array_push(findings);
+        if (j >= out.verdicts->nelts
+            || (i < out.findings->nelts && f[i].host <= v[j].host)) {
+            e->host = f[i].host;
+            e->severity = f[i].issue.severity;
+            e->code = hsts_code_name(f[i].issue.code);
+            e->message = f[i++].issue.message;
+        }
+        else {
+            e->host = v[j].host;
+            e->severity = HSTS_INFO;
+            e->code = NULL;
+            e->message = hsts_verdict_sentence(pool, v[j].value, v[j].preload,
+                                               v[j].blocked_by);
+            j++;
+        }
+    }
 }
 
 static char sev_letter(hsts_severity_e s)
@@ -167,15 +228,15 @@ static char sev_letter(hsts_severity_e s)
 /* The findings of host i, in order: "E:code W:code I:-" (- = summary). */
 static const char *of(int i)
 {
-    const hsts_finding_t *f = (const hsts_finding_t *)findings->elts;
+    const entry_t *f = (const entry_t *)findings->elts;
     const char *s = "";
     int j;
 
     for (j = 0; j < findings->nelts; j++) {
         if (f[j].host == i) {
             s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
-                             sev_letter(f[j].issue.severity),
-                             f[j].issue.code ? f[j].issue.code : "-");
+                             sev_letter(f[j].severity),
+                             f[j].code ? f[j].code : "-");
         }
     }
     return s;
@@ -184,14 +245,14 @@ static const char *of(int i)
 /* Every finding of the run as "host/S:code ...". */
 static const char *all(void)
 {
-    const hsts_finding_t *f = (const hsts_finding_t *)findings->elts;
+    const entry_t *f = (const entry_t *)findings->elts;
     const char *s = "";
     int j;
 
     for (j = 0; j < findings->nelts; j++) {
         s = apr_psprintf(pool, "%s%s%d/%c:%s", s, *s ? " " : "", f[j].host,
-                         sev_letter(f[j].issue.severity),
-                         f[j].issue.code ? f[j].issue.code : "-");
+                         sev_letter(f[j].severity),
+                         f[j].code ? f[j].code : "-");
     }
     return s;
 }
@@ -199,13 +260,13 @@ static const char *all(void)
 /* How many findings with code (NULL: summaries) host i has. */
 static int count(int i, const char *code)
 {
-    const hsts_finding_t *f = (const hsts_finding_t *)findings->elts;
+    const entry_t *f = (const entry_t *)findings->elts;
     int j, n = 0;
 
     for (j = 0; j < findings->nelts; j++) {
-        if (f[j].host == i && (code ? f[j].issue.code
-                                      && !strcmp(f[j].issue.code, code)
-                                    : !f[j].issue.code)) {
+        if (f[j].host == i && (code ? f[j].code
+                                      && !strcmp(f[j].code, code)
+                                    : !f[j].code)) {
             n++;
         }
     }
@@ -226,14 +287,14 @@ static int anywhere(const char *code)
 /* The message of host i's first finding with code (NULL: summary). */
 static const char *msg(int i, const char *code)
 {
-    const hsts_finding_t *f = (const hsts_finding_t *)findings->elts;
+    const entry_t *f = (const entry_t *)findings->elts;
     int j;
 
     for (j = 0; j < findings->nelts; j++) {
-        if (f[j].host == i && (code ? f[j].issue.code
-                                      && !strcmp(f[j].issue.code, code)
-                                    : !f[j].issue.code)) {
-            return f[j].issue.message;
+        if (f[j].host == i && (code ? f[j].code
+                                      && !strcmp(f[j].code, code)
+                                    : !f[j].code)) {
+            return f[j].message;
         }
     }
     return "";
@@ -242,14 +303,14 @@ static const char *msg(int i, const char *code)
 /* The messages of all host i's findings with code, joined. */
 static const char *msgs(int i, const char *code)
 {
-    const hsts_finding_t *f = (const hsts_finding_t *)findings->elts;
+    const entry_t *f = (const entry_t *)findings->elts;
     const char *s = "";
     int j;
 
     for (j = 0; j < findings->nelts; j++) {
-        if (f[j].host == i && f[j].issue.code
-            && !strcmp(f[j].issue.code, code)) {
-            s = apr_pstrcat(pool, s, f[j].issue.message, "\n", NULL);
+        if (f[j].host == i && f[j].code
+            && !strcmp(f[j].code, code)) {
+            s = apr_pstrcat(pool, s, f[j].message, "\n", NULL);
         }
     }
     return s;
@@ -258,12 +319,12 @@ static const char *msgs(int i, const char *code)
 /* The severity of the first finding with code anywhere; -1 if none. */
 static int severity(const char *code)
 {
-    const hsts_finding_t *f = (const hsts_finding_t *)findings->elts;
+    const entry_t *f = (const entry_t *)findings->elts;
     int j;
 
     for (j = 0; j < findings->nelts; j++) {
-        if (f[j].issue.code && !strcmp(f[j].issue.code, code)) {
-            return (int)f[j].issue.severity;
+        if (f[j].code && !strcmp(f[j].code, code)) {
+            return (int)f[j].severity;
         }
     }
     return -1;
@@ -272,11 +333,11 @@ static int severity(const char *code)
 /* No warning or error anywhere. */
 static int clean(void)
 {
-    const hsts_finding_t *f = (const hsts_finding_t *)findings->elts;
+    const entry_t *f = (const entry_t *)findings->elts;
     int j;
 
     for (j = 0; j < findings->nelts; j++) {
-        if (f[j].issue.severity != HSTS_INFO) {
+        if (f[j].severity != HSTS_INFO) {
             return 0;
         }
     }
@@ -907,8 +968,15 @@ static void test_domain(void)
     lint();
     is_num(count(t, "domain.format.is_ip_address"), 1,
            "HSTS on a host named by an IPv4 address: is_ip_address");
+    is_num(severity("domain.format.is_ip_address"), HSTS_ERROR,
+           "is_ip_address is an error with preload intent");
+    contains(msg(t, NULL), "blocked by: domain.format.is_ip_address",
+             "... which blocks preloading");
+    H(t)->policy.preload = 0;
+    lint();
     is_num(severity("domain.format.is_ip_address"), HSTS_WARNING,
-           "is_ip_address is a warning");
+           "is_ip_address is a warning without preload intent");
+    H(t)->policy.preload = 1;
     is_num(count(t, "domain.format.public_suffix")
            + count(t, "domain.is_subdomain"), 0,
            "... and no domain name findings for it");
@@ -1239,58 +1307,82 @@ static void test_config(void)
     lint();
     is_str(all(), "", "max-age=0 inherited by a plain host: nothing");
 
-    /* the certificate's issues are the host's findings: every code
-     * hsts_cert_check gives, on an HSTS host, and on no other */
+    /* the certificate's issues are the host's findings, on an HSTS host
+     * and on no other */
     {
+        pki_t ca = make_cert("lint unit CA", NULL, 1, NOW - 10 * DAY,
+                             NOW + 3650 * DAY, EVP_sha256(), NULL);
+        pki_t good = make_leaf("example.com",
+                               "DNS:example.com,DNS:www.example.com", &ca);
+        pki_t expired = make_cert("example.com", "DNS:example.com", 0,
+                                  NOW - 400 * DAY, NOW - DAY, EVP_sha256(),
+                                  &ca);
+        pki_t soon = make_cert("example.com", "DNS:example.com", 0,
+                               NOW - 10 * DAY, NOW + 10 * DAY, EVP_sha256(),
+                               &ca);
+        pki_t other = make_leaf("other.example", "DNS:other.example", &ca);
         static const struct {
-            const char *code;
-            hsts_severity_e severity;
-        } cert_codes[] = {
-            { "domain.tls.invalid_cert_chain", HSTS_ERROR },
-            { "domain.tls.sha1", HSTS_ERROR },
-            { "tls.cert.unreadable", HSTS_ERROR },
-            { "tls.cert.self_signed", HSTS_ERROR },
-            { "tls.cert.expired", HSTS_ERROR },
-            { "tls.cert.not_yet_valid", HSTS_ERROR },
-            { "tls.cert.expires_soon", HSTS_WARNING },
-            { "tls.cert.name_mismatch", HSTS_ERROR },
+            const char *file;
+            const char *want;
+        } cases[] = {
+            { "expired.crt", "E:tls.cert.expired" },
+            { "soon.crt", "W:tls.cert.expires_soon" },
+            { "other.crt", "E:tls.cert.name_mismatch" },
+            { "missing.crt", "E:tls.cert.unreadable" },
         };
         apr_size_t k;
 
-        for (k = 0; k < sizeof(cert_codes) / sizeof(cert_codes[0]); k++) {
-            const char *code = cert_codes[k].code;
+        setenv("SSL_CERT_FILE", write_pem("ca.crt", ca.crt, NULL), 1);
+        setenv("SSL_CERT_DIR", path_of("no-such-dir"), 1);
+        write_pem("good.crt", good.crt, NULL);
+        write_pem("expired.crt", expired.crt, NULL);
+        write_pem("soon.crt", soon.crt, NULL);
+        write_pem("other.crt", other.crt, NULL);
+        for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
             reset();
             t = tls("example.com", "*:443");
             hsts(t, YEAR, 0, 0);
-            cert_issue(t, code, cert_codes[k].severity);
+            cert(t, path_of(cases[k].file), NULL);
             lint();
-            is_str(of(t), apr_psprintf(pool, "%c:%s I:-",
-                                       cert_codes[k].severity == HSTS_ERROR
-                                       ? 'E' : 'W', code),
-                   apr_psprintf(pool, "%s of an HSTS host's certificate: "
-                                "its finding", code));
+            is_str(of(t), apr_psprintf(pool, "%s I:-", cases[k].want),
+                   apr_psprintf(pool, "%s of an HSTS host's certificate: its "
+                                "finding", cases[k].file));
             H(t)->hsts = 0;
             lint();
             is_str(all(), "", apr_psprintf(pool, "%s on a TLS host without "
-                                           "STS: no finding", code));
+                                           "STS: no finding", cases[k].file));
         }
+        reset();
+        t = tls("example.com", "*:443");
+        hsts(t, YEAR, 0, 0);
+        H(t)->cert_by_md = 0;
+        lint();
+        is_str(of(t), "E:tls.cert.unreadable I:-",
+               "no SSLCertificateFile applies: tls.cert.unreadable");
+        contains(msg(t, "tls.cert.unreadable"), "No SSLCertificateFile",
+                 "... which says so");
+
+        compliant(&p, &t);
+        cert(t, path_of("good.crt"), NULL);
+        lint();
+        ok(clean(), "the compliant setup with a good certificate: clean");
+        compliant(&p, &t);
+        cert(t, path_of("expired.crt"), path_of("soon.crt"), NULL);
+        lint();
+        is_str(of(t), "E:tls.cert.expired E:tls.cert.name_mismatch "
+               "W:tls.cert.expires_soon E:tls.cert.name_mismatch I:-",
+               "each certificate file of a host is checked");
+        contains(msg(t, NULL), "blocked by: tls.cert.expired, "
+                 "tls.cert.name_mismatch.",
+                 "... and the summary lists the errors, not the warning");
+        contains(msg(t, "tls.cert.expired"), "expired.crt",
+                 "... with their sentence naming the file");
+        H(t)->cert_by_md = 1;
+        lint();
+        is_str(of(t), "I:-", "mod_md manages the certificate: the "
+               "certificate checks are left out");
+        ok(clean(), "... and no warning");
     }
-    compliant(&p, &t);
-    cert_issue(t, "tls.cert.expired", HSTS_ERROR);
-    cert_issue(t, "tls.cert.expires_soon", HSTS_WARNING);
-    lint();
-    is_str(of(t), "E:tls.cert.expired W:tls.cert.expires_soon I:-",
-           "certificate issues become the host's findings");
-    contains(msg(t, NULL), "blocked by: tls.cert.expired.",
-             "... and the summary lists the error, not the warning");
-    contains(msg(t, "tls.cert.expired"), "certificate issue tls.cert.expired",
-             "... with their sentence");
-    H(t)->cert_by_md = 1;
-    lint();
-    is_str(of(t), "I:- I:-", "mod_md manages the certificate: an info line "
-           "instead of the certificate findings");
-    contains(msg(t, NULL), "mod_md", "... which names mod_md");
-    ok(clean(), "... and no warning");
 
     /* which hosts are linted */
     compliant(&p, &t);
@@ -1349,6 +1441,7 @@ int main(void)
 {
     apr_initialize();
     apr_pool_create(&pool, NULL);
+    pki_init(pool);
     psl = psl_builtin();
     if (!psl) {
         printf("1..0 # SKIP libpsl has no built-in list\n");
@@ -1365,6 +1458,7 @@ int main(void)
     test_config();
     test_summaries();
 
+    pki_done();
     apr_pool_destroy(pool);
     apr_terminate();
     return tap_done();

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests of mod_hsts's durations, Strict-Transport-Security value
  * parsing (the HSTS preload checker's rules and issue codes), preload
- * checks, header formatting and lint code names.
+ * checks, header formatting, issues and the code table.
  */
-#include "mod_hsts.h"
+#include "hsts_policy.h"
 #include "tap.h"
 
 #include <apr_general.h>
@@ -28,7 +29,8 @@ static const char *issues_str(const apr_array_header_t *issues, int from)
 
     for (i = from; i < issues->nelts; i++) {
         s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
-                         sev_letter(all[i].severity), all[i].code);
+                         sev_letter(all[i].severity),
+                         hsts_code_name(all[i].code));
     }
     return s;
 }
@@ -372,7 +374,7 @@ static void test_parse_shared_array(void)
     hsts_policy_t pol;
     int errors;
 
-    hsts_issue_add(issues, "earlier.issue", HSTS_ERROR, "from elsewhere");
+    hsts_issue_add(issues, HSTS_C_TLS_CERT_EXPIRED, "from elsewhere");
     errors = hsts_policy_parse(pool, "max-age=5;;preload;preload", &pol,
                                issues);
     is_num(errors, 0, "parse appends: earlier errors are not counted");
@@ -382,7 +384,7 @@ static void test_parse_shared_array(void)
                                "max-age=6", &pol, issues);
     is_num(errors, 1, "second parse into the same array: 1 error");
     is_str(issues_str(issues, 0),
-           "E:earlier.issue "
+           "E:tls.cert.expired "
            "W:header.parse.empty_directive "
            "W:header.parse.repeated.preload "
            "E:header.parse.invalid.max_age.no_value "
@@ -559,14 +561,18 @@ static void test_issues(void)
     apr_array_header_t *issues = apr_array_make(pool, 1, sizeof(hsts_issue_t));
     const hsts_issue_t *all;
 
-    hsts_issue_add(issues, "a.b", HSTS_ERROR, "m1");
-    hsts_issue_add(issues, "c.d", HSTS_WARNING, "m2");
-    hsts_issue_add(issues, "e.f", HSTS_ERROR, "m3");
-    hsts_issue_add(issues, "g.h", HSTS_INFO, "m4");
+    hsts_issue_add(issues, HSTS_C_TLS_CERT_EXPIRED, "m1");
+    hsts_issue_add(issues, HSTS_C_TLS_CERT_EXPIRES_SOON, "m2");
+    hsts_issue_add_as(issues, HSTS_C_TLS_CERT_EXPIRES_SOON, HSTS_ERROR, "m3");
+    hsts_issue_add(issues, HSTS_C_POLICY_MAX_AGE_ZERO, "m4");
     all = (const hsts_issue_t *)issues->elts;
     is_num(issues->nelts, 4, "hsts_issue_add appends");
-    ok(!strcmp(all[2].code, "e.f") && all[2].severity == HSTS_ERROR
-       && !strcmp(all[2].message, "m3"), "hsts_issue_add stores its fields");
+    ok(all[0].code == HSTS_C_TLS_CERT_EXPIRED && all[0].severity == HSTS_ERROR
+       && !strcmp(all[0].message, "m1"),
+       "hsts_issue_add stores the code, its class and the message");
+    ok(all[1].severity == HSTS_WARNING, "expires_soon is a warning");
+    ok(all[2].severity == HSTS_ERROR, "hsts_issue_add_as gives the class");
+    ok(all[3].severity == HSTS_INFO, "policy.max_age.zero is info");
     is_num(hsts_issue_count(issues, HSTS_ERROR), 2, "count errors");
     is_num(hsts_issue_count(issues, HSTS_WARNING), 1, "count warnings");
     is_num(hsts_issue_count(issues, HSTS_INFO), 1, "count infos");
@@ -574,79 +580,42 @@ static void test_issues(void)
     is_str(hsts_severity_name(HSTS_WARNING), "warning",
            "severity name warning");
     is_str(hsts_severity_name(HSTS_INFO), "info", "severity name info");
+    ok(hsts_code_severity(HSTS_C_DOMAIN_FORMAT_IS_IP_ADDRESS, 1) == HSTS_ERROR,
+       "domain.format.is_ip_address: an error with preload intent");
+    ok(hsts_code_severity(HSTS_C_DOMAIN_FORMAT_IS_IP_ADDRESS, 0)
+       == HSTS_WARNING, "... and a warning without");
 }
 
-static void test_lint_codes(void)
+/* Every code's name is well-formed, unique and read back as the code. */
+static void test_codes(void)
 {
-    static const char *const known[] = {
-        "header.parse.empty",
-        "header.parse.empty_directive",
-        "header.parse.unknown_directive",
-        "header.parse.repeated.preload",
-        "header.parse.invalid.preload",
-        "header.parse.repeated.include_sub_domains",
-        "header.parse.invalid.include_sub_domains",
-        "header.parse.repeated.max_age",
-        "header.parse.invalid.max_age.no_value",
-        "header.parse.max_age.leading_zero",
-        "header.parse.max_age.non_digit_characters",
-        "header.parse.max_age.parse_int_error",
-        "header.preloadable.include_sub_domains.missing",
-        "header.preloadable.max_age.missing",
-        "header.preloadable.max_age.zero",
-        "header.preloadable.max_age.below_1_year",
-        "header.preloadable.max_age.over_10_years",
-        "redirects.http.no_redirect",
-        "response.no_header",
-        "response.multiple_headers",
-        "domain.format.is_ip_address",
-        "domain.format.public_suffix",
-        "domain.is_subdomain",
-        "domain.www.no_tls",
-        "domain.tls.invalid_cert_chain",
-        "domain.tls.sha1",
-        "tls.cert.unreadable",
-        "tls.cert.self_signed",
-        "tls.cert.expired",
-        "tls.cert.not_yet_valid",
-        "tls.cert.expires_soon",
-        "tls.cert.name_mismatch",
-        "subdomains.http_only",
-        "config.hsts.plain_vhost",
-        "config.redirect.tls_vhost",
-        "config.header.not_always",
-        "config.header.overridden",
-        "policy.max_age.zero",
-        NULL
-    };
     static const char *const unknown[] = {
-        "",
-        "bogus",
-        "header",
-        "header.parse",
-        "header.parse.",
-        "header.preloadable",
-        "header.preloadable.max_age",
-        "tls.cert",
-        "header.parse.empt",
-        "header.parse.empty_directiv",
-        "header.parse.empty.extra",
-        "header.parse.emptyx",
-        "tls.cert.expired ",
-        " tls.cert.expired",
-        "header.parse.*",
-        "domain.tls",
-        NULL
+        "", "bogus", "header", "header.parse", "header.parse.",
+        "header.preloadable", "header.preloadable.max_age", "tls.cert",
+        "header.parse.empt", "header.parse.empty_directiv",
+        "header.parse.empty.extra", "header.parse.emptyx",
+        "tls.cert.expired ", " tls.cert.expired", "header.parse.*",
+        "domain.tls", "TLS.CERT.EXPIRED", NULL
     };
-    int i;
+    int i, j, fine = 1;
 
-    for (i = 0; known[i]; i++) {
-        ok(hsts_lint_code_known(known[i]),
-           apr_psprintf(pool, "lint code '%s' is known", known[i]));
+    for (i = 0; i < HSTS_CODE_COUNT; i++) {
+        const char *name = hsts_code_name((hsts_code_e)i);
+        hsts_code_e back = HSTS_CODE_COUNT;
+        fine &= strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_.")
+                == strlen(name) && strchr(name, '.') != NULL;
+        fine &= hsts_code_from_name(name, &back) && back == (hsts_code_e)i;
+        for (j = 0; j < i; j++) {
+            fine &= strcmp(name, hsts_code_name((hsts_code_e)j)) != 0;
+        }
     }
+    ok(fine, apr_psprintf(pool, "all %d code names are well-formed, unique "
+                          "and read back", HSTS_CODE_COUNT));
+    ok(HSTS_CODE_COUNT <= 64, "the codes fit a 64-bit code set");
     for (i = 0; unknown[i]; i++) {
-        ok(!hsts_lint_code_known(unknown[i]),
-           apr_psprintf(pool, "lint code '%s' is unknown", unknown[i]));
+        hsts_code_e code;
+        ok(!hsts_code_from_name(unknown[i], &code),
+           apr_psprintf(pool, "'%s' is not a code", unknown[i]));
     }
 }
 
@@ -661,7 +630,7 @@ int main(void)
     test_preloadable();
     test_format();
     test_issues();
-    test_lint_codes();
+    test_codes();
 
     apr_pool_destroy(pool);
     apr_terminate();

@@ -1,43 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
- * mod_hsts: the pure parts of the plain-HTTP redirect: host matching,
- * Location building, path exclusions and trusted-proxy matching.
+ * mod_hsts: the pure parts of the plain-HTTP redirect: host names,
+ * request targets, the Location and the paths excluded from it.
  */
 #include <apr_strings.h>
 #include <apr_lib.h>
 
 #include <arpa/inet.h>
 
-#include "mod_hsts.h"
-
-int hsts_host_match(const char *pattern, const char *host)
-{
-    /* Iterative glob match with one backtrack point: linear for the
-     * patterns ServerAlias takes, and no recursion a host can exploit. */
-    const char *star = NULL, *resume = NULL;
-
-    while (*host) {
-        if (*pattern == '*') {
-            star = pattern++;
-            resume = host;
-        }
-        else if (*pattern == '?'
-                 || (*pattern && apr_tolower(*pattern) == apr_tolower(*host))) {
-            pattern++;
-            host++;
-        }
-        else if (star) {
-            pattern = star + 1;
-            host = ++resume;
-        }
-        else {
-            return 0;
-        }
-    }
-    while (*pattern == '*') {
-        pattern++;
-    }
-    return *pattern == '\0';
-}
+#include "hsts_request.h"
 
 int hsts_host_is_valid(const char *host)
 {
@@ -68,20 +39,20 @@ const char *hsts_target_path_query(const char *target, apr_size_t *len)
     const char *start = target;
 
     if (target[0] != '/') {
-        /* absolute-form: scheme ":" ["//" authority] path-and-query. The
-         * authority is optional: httpd serves "http:/x" and "http:?q"
-         * (the path of the second is "/"), so both must redirect too. */
-        if (!apr_isalpha(*start)) {
+        /* absolute-form: scheme ":" ["//" authority] path-and-query. Only
+         * http and https name a resource of this server (httpd before
+         * 2.4.52 accepts any scheme). The authority is optional: httpd
+         * serves "http:/x" and "http:?q" (the path of the second is "/"),
+         * so both must redirect too. */
+        if (!strncasecmp(start, "https:", 6)) {
+            start += 6;
+        }
+        else if (!strncasecmp(start, "http:", 5)) {
+            start += 5;
+        }
+        else {
             return NULL;
         }
-        while (apr_isalnum(*start) || *start == '+' || *start == '-'
-               || *start == '.') {
-            start++;
-        }
-        if (*start != ':') {
-            return NULL;
-        }
-        start++;
         if (start[0] == '/' && start[1] == '/') {
             start += 2;
             start += strcspn(start, "/?#");
@@ -163,11 +134,11 @@ const char *hsts_exclude_prefix_normalize(apr_pool_t *p, const char *prefix,
     apr_size_t len = strlen(prefix);
 
     if (prefix[0] != '/') {
-        *error = "a path prefix must start with '/'";
+        *error = "a path prefix starts with \"/\"";
         return NULL;
     }
     if (strpbrk(prefix, "?#")) {
-        *error = "a path prefix cannot contain '?' or '#'";
+        *error = "a path prefix has no \"?\" or \"#\"";
         return NULL;
     }
     while (len > 0 && prefix[len - 1] == '/') {
@@ -243,121 +214,4 @@ int hsts_path_excluded(const char *path_query, apr_size_t len,
         }
     }
     return 0;
-}
-
-/* The first 12 bytes of an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
-static const unsigned char v4mapped[12] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-};
-
-const char *hsts_cidr_parse(const char *text, hsts_cidr_t *cidr)
-{
-    char addr[64];
-    const char *slash = strchr(text, '/');
-    apr_size_t alen = slash ? (apr_size_t)(slash - text) : strlen(text);
-    unsigned int maxbits, bits, i;
-
-    if (alen == 0 || alen >= sizeof(addr)) {
-        return "expected an IPv4 or IPv6 address, optionally with /bits";
-    }
-    memcpy(addr, text, alen);
-    addr[alen] = '\0';
-    memset(cidr, 0, sizeof(*cidr));
-    if (inet_pton(AF_INET, addr, cidr->addr) == 1) {
-        cidr->family = APR_INET;
-        maxbits = 32;
-    }
-#if APR_HAVE_IPV6
-    else if (inet_pton(AF_INET6, addr, cidr->addr) == 1) {
-        cidr->family = APR_INET6;
-        maxbits = 128;
-    }
-#endif
-    else {
-        return "expected an IPv4 or IPv6 address (host names are not "
-               "accepted), optionally with /bits";
-    }
-    bits = maxbits;
-    if (slash) {
-        const char *b = slash + 1;
-        if (!*b || strlen(b) > 3) {
-            return "the prefix length after '/' must be a number of bits";
-        }
-        bits = 0;
-        for (; *b; b++) {
-            if (!apr_isdigit(*b)) {
-                return "the prefix length after '/' must be a number of bits";
-            }
-            bits = bits * 10 + (unsigned int)(*b - '0');
-        }
-        if (bits > maxbits) {
-            return maxbits == 32 ? "an IPv4 prefix length is at most 32"
-                                 : "an IPv6 prefix length is at most 128";
-        }
-    }
-    if (cidr->family == APR_INET6 && bits >= 96
-        && !memcmp(cidr->addr, v4mapped, sizeof(v4mapped))) {
-        /* hsts_cidr_match turns IPv4-mapped peers into IPv4 addresses, so
-         * a mapped block must be the IPv4 block it stands for to match */
-        memmove(cidr->addr, cidr->addr + sizeof(v4mapped), 4);
-        memset(cidr->addr + 4, 0, sizeof(cidr->addr) - 4);
-        cidr->family = APR_INET;
-        bits -= 96;
-    }
-    cidr->bits = bits;
-    for (i = 0; i < 16; i++) {
-        unsigned int keep = bits > 8 * i ? bits - 8 * i : 0;
-        if (keep < 8) {
-            cidr->addr[i] &= (unsigned char)(0xff00u >> keep);
-        }
-    }
-    return NULL;
-}
-
-static int cidr_contains(const hsts_cidr_t *cidr, const unsigned char *addr)
-{
-    unsigned int full = cidr->bits / 8, rest = cidr->bits % 8;
-
-    if (memcmp(cidr->addr, addr, full) != 0) {
-        return 0;
-    }
-    if (rest) {
-        unsigned char mask = (unsigned char)(0xff00u >> rest);
-        return (addr[full] & mask) == cidr->addr[full];
-    }
-    return 1;
-}
-
-int hsts_cidr_match(const apr_array_header_t *blocks, int family,
-                    const unsigned char *addr)
-{
-    const hsts_cidr_t *all = (const hsts_cidr_t *)blocks->elts;
-    int i;
-
-    if (family == APR_INET6 && !memcmp(addr, v4mapped, sizeof(v4mapped))) {
-        family = APR_INET;
-        addr += sizeof(v4mapped);
-    }
-    for (i = 0; i < blocks->nelts; i++) {
-        if (all[i].family == family && cidr_contains(&all[i], addr)) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-int hsts_forwarded_proto_is_https(const char *value)
-{
-    const char *last = strrchr(value, ',');
-    apr_size_t len;
-
-    last = last ? last + 1 : value;
-    while (*last == ' ' || *last == '\t') {
-        last++;
-    }
-    len = strlen(last);
-    while (len > 0 && (last[len - 1] == ' ' || last[len - 1] == '\t')) {
-        len--;
-    }
-    return len == 5 && !strncasecmp(last, "https", 5);
 }

@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mod_hsts: the hosts as httpd's configuration describes them.
+ *
+ * server_rec knows names and addresses; what mod_ssl, mod_headers and
+ * mod_md were told (SSLEngine, certificate files, Header directives,
+ * MDomain) only the configuration tree does. The tree is read once per
+ * configuration pass, in pre_config, where it is complete and no
+ * directive has run yet; check_config then matches its <VirtualHost>
+ * sections to servers by file and line and makes plain hsts_lint_host_t
+ * records, which the lint and the values requests use are derived from.
+ */
+#include <apr_strings.h>
+#include <apr_hash.h>
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+
+#include "mod_hsts_private.h"
+
+APLOG_USE_MODULE(hsts);
+
+/* ------------------------------------------------------------------ */
+/* The configuration tree.                                             */
+
+/* What one <VirtualHost> section (or the server config) says. */
+typedef struct {
+    int ssl_engine;                  /* HSTS_UNSET, 0 or 1 */
+    apr_array_header_t *cert_files;  /* const char *, as written */
+    const char *chain_file;
+    apr_array_header_t *header_rules;/* hsts_header_rule_t */
+} section_t;
+
+struct hsts_conftree_t {
+    section_t main;                  /* outside every <VirtualHost> */
+    apr_hash_t *vhosts;              /* "file:line" -> section_t */
+    apr_array_header_t *listen_ports;/* apr_port_t of Listen directives */
+    apr_hash_t *md_names;            /* names in MDomain/MDomainSet */
+    int section_ids;
+    int touches_headers;             /* see may_touch_headers_later */
+    int has_report;                  /* SetHandler/AddHandler hsts-report */
+    const ap_directive_t *misplaced; /* a mod_hsts directive out of place */
+};
+
+static const char *section_key(apr_pool_t *p, const char *file,
+                               unsigned int line)
+{
+    return apr_psprintf(p, "%s:%u", file, line);
+}
+
+/* "on" and address lists switch mod_ssl on; "off" and "optional" do not. */
+static int ssl_engine_value(apr_pool_t *p, const char *args)
+{
+    const char *value = ap_getword_conf(p, &args);
+
+    return strcasecmp(value, "off") != 0 && strcasecmp(value, "optional") != 0;
+}
+
+static int header_action(const char *action, hsts_header_action_e *kind)
+{
+    static const struct {
+        const char *name;
+        hsts_header_action_e kind;
+    } actions[] = {
+        { "set", HSTS_HEADER_SET }, { "setifempty", HSTS_HEADER_SETIFEMPTY },
+        { "add", HSTS_HEADER_ADD }, { "append", HSTS_HEADER_APPEND },
+        { "merge", HSTS_HEADER_MERGE }
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        if (!strcasecmp(action, actions[i].name)) {
+            *kind = actions[i].kind;
+            return 1;
+        }
+    }
+    return 0; /* unset, edit, echo, note: sends no value of its own */
+}
+
+/* A Header directive that sends Strict-Transport-Security, if this is one. */
+static void read_header(apr_pool_t *p, const ap_directive_t *d,
+                        const char *scope, section_t *sec)
+{
+    const char *args = d->args, *action, *name;
+    hsts_header_rule_t *rule;
+    hsts_header_action_e kind;
+    int always = 0;
+
+    action = ap_getword_conf(p, &args);
+    if (!strcasecmp(action, "always")) {
+        always = 1;
+        action = ap_getword_conf(p, &args);
+    }
+    else if (!strcasecmp(action, "onsuccess")) {
+        action = ap_getword_conf(p, &args);
+    }
+    name = ap_getword_conf(p, &args);
+    if (strcasecmp(name, HSTS_HEADER_NAME) != 0
+        || !header_action(action, &kind)) {
+        return;
+    }
+    if (!sec->header_rules) {
+        sec->header_rules = apr_array_make(p, 2, sizeof(hsts_header_rule_t));
+    }
+    rule = apr_array_push(sec->header_rules);
+    rule->value = ap_getword_conf(p, &args);
+    rule->action = kind;
+    rule->always = always;
+    rule->scope = scope;
+    rule->where = section_key(p, d->filename, (unsigned int)d->line_num);
+}
+
+/* The names an MDomain, MDomainSet or <MDomainSet> directive manages. */
+static void read_md_names(apr_pool_t *p, const char *args, apr_hash_t *names)
+{
+    while (*args) {
+        char *w = ap_getword_conf(p, &args);
+        apr_size_t len = strlen(w);
+        if (len && w[len - 1] == '>') {
+            w[len - 1] = '\0';
+        }
+        ap_str_tolower(w);
+        if (*w && strcasecmp(w, "auto") != 0 && strcasecmp(w, "manual") != 0) {
+            apr_hash_set(names, w, APR_HASH_KEY_STRING, w);
+        }
+    }
+}
+
+/* Whether a Header directive's arguments name Strict-Transport-Security
+ * (any action: "unset" and "edit" change mod_hsts's header too). */
+static int names_sts(apr_pool_t *p, const char *args)
+{
+    while (*args) {
+        if (!strcasecmp(ap_getword_conf(p, &args), HSTS_HEADER_NAME)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Whether a directive may make something change response headers after
+ * the fixups phase for a file the default handler serves: configured
+ * output filters (which may be mod_headers', mod_lua's, a Perl one...),
+ * Lua and Perl hooks, and .htaccess files allowed to hold Header
+ * directives. Conservative: then every response gets the guard filter.
+ */
+static int may_touch_headers_later(const char *name, const char *args)
+{
+    static const char *const filters[] = {
+        "SetOutputFilter", "AddOutputFilter", "AddOutputFilterByType",
+        "FilterChain", "FilterProvider", NULL
+    };
+    int i;
+
+    for (i = 0; filters[i]; i++) {
+        if (!strcasecmp(name, filters[i])) {
+            return 1;
+        }
+    }
+    if (!strncasecmp(name, "Lua", 3) || !strncasecmp(name, "Perl", 4)) {
+        return 1;
+    }
+    if (!strcasecmp(name, "AllowOverride")) {
+        return ap_strcasestr(args, "All") || ap_strcasestr(args, "FileInfo");
+    }
+    if (!strcasecmp(name, "AllowOverrideList")) {
+        return ap_strcasestr(args, "Header") != NULL;
+    }
+    return 0;
+}
+
+static int is_md_directive(const char *name)
+{
+    return !strcasecmp(name, "MDomain") || !strcasecmp(name, "MDomainSet")
+           || !strcasecmp(name, "ManagedDomain")
+           || !strcasecmp(name, "<MDomainSet") || !strcasecmp(name, "<MDomain")
+           || !strcasecmp(name, "<ManagedDomain");
+}
+
+static int is_hsts_directive(const char *name)
+{
+    const command_rec *cmd;
+
+    for (cmd = hsts_cmds; cmd->name; cmd++) {
+        if (!strcasecmp(name, cmd->name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The policy belongs to the host, so no <Directory>, <Location>, <Files>,
+ * <If> or other section inside a host may change or drop it. */
+static void check_context(hsts_conftree_t *tree, const ap_directive_t *d)
+{
+    if (!tree->misplaced && d->parent && is_hsts_directive(d->directive)) {
+        tree->misplaced = d;
+    }
+}
+
+/* One directive of a level (a section's own directives). */
+static void read_directive(apr_pool_t *p, hsts_conftree_t *tree,
+                           const ap_directive_t *d, const char *scope,
+                           section_t *sec)
+{
+    const char *name = d->directive;
+
+    if (!strcasecmp(name, "SSLEngine")) {
+        sec->ssl_engine = ssl_engine_value(p, d->args);
+    }
+    else if (!strcasecmp(name, "SSLCertificateFile")) {
+        if (!sec->cert_files) {
+            sec->cert_files = apr_array_make(p, 1, sizeof(const char *));
+        }
+        APR_ARRAY_PUSH(sec->cert_files, const char *) = d->args;
+    }
+    else if (!strcasecmp(name, "SSLCertificateChainFile")) {
+        sec->chain_file = d->args;
+    }
+    else if (!strcasecmp(name, "Header")) {
+        read_header(p, d, scope, sec);
+        tree->touches_headers |= names_sts(p, d->args);
+    }
+    else if (may_touch_headers_later(name, d->args)) {
+        tree->touches_headers = 1;
+    }
+    else if (is_md_directive(name)) {
+        read_md_names(p, d->args, tree->md_names);
+    }
+    else if ((!strcasecmp(name, "SetHandler") || !strcasecmp(name, "AddHandler"))
+             && ap_strstr_c(d->args, HSTS_REPORT_HANDLER)) {
+        tree->has_report = 1;
+    }
+}
+
+/* Reads the directives of one level, descending into nested sections. */
+static void read_level(apr_pool_t *p, hsts_conftree_t *tree,
+                       const ap_directive_t *first, const char *scope,
+                       section_t *sec, int in_section)
+{
+    const ap_directive_t *d;
+
+    for (d = first; d; d = d->next) {
+        if (in_section) {
+            check_context(tree, d);
+        }
+        read_directive(p, tree, d, scope, sec);
+        if (d->directive[0] == '<' && d->first_child
+            && strcasecmp(d->directive, "<VirtualHost") != 0) {
+            /* <Directory>, <Location>, <Files>, <If>...: a scope of its own */
+            const char *inner = apr_psprintf(p, "%s%s%d", scope,
+                                             *scope ? "/" : "",
+                                             ++tree->section_ids);
+            read_level(p, tree, d->first_child, inner, sec, 1);
+        }
+    }
+}
+
+static void read_listen(apr_pool_t *p, hsts_conftree_t *tree,
+                        const ap_directive_t *d)
+{
+    const char *args = d->args;
+    const char *addr = ap_getword_conf(p, &args);
+    const char *colon = strrchr(addr, ':');
+    int port = atoi(colon ? colon + 1 : addr);
+
+    if (port > 0 && port < 65536) {
+        APR_ARRAY_PUSH(tree->listen_ports, apr_port_t) = (apr_port_t)port;
+    }
+}
+
+hsts_conftree_t *hsts_conftree_read(apr_pool_t *p)
+{
+    hsts_conftree_t *tree = apr_pcalloc(p, sizeof(*tree));
+    const ap_directive_t *d;
+
+    tree->main.ssl_engine = HSTS_UNSET;
+    tree->vhosts = apr_hash_make(p);
+    tree->listen_ports = apr_array_make(p, 2, sizeof(apr_port_t));
+    tree->md_names = apr_hash_make(p);
+
+    read_level(p, tree, ap_conftree, "", &tree->main, 0);
+    for (d = ap_conftree; d; d = d->next) {
+        if (!strcasecmp(d->directive, "<VirtualHost")) {
+            section_t *sec = apr_pcalloc(p, sizeof(*sec));
+            sec->ssl_engine = HSTS_UNSET;
+            read_level(p, tree, d->first_child, "", sec, 0);
+            apr_hash_set(tree->vhosts,
+                         section_key(p, d->filename, (unsigned int)d->line_num),
+                         APR_HASH_KEY_STRING, sec);
+        }
+        else if (!strcasecmp(d->directive, "Listen")) {
+            read_listen(p, tree, d);
+        }
+    }
+    return tree;
+}
+
+const ap_directive_t *hsts_conftree_misplaced(const hsts_conftree_t *tree)
+{
+    return tree->misplaced;
+}
+
+int hsts_conftree_has_report(const hsts_conftree_t *tree)
+{
+    return tree->has_report;
+}
+
+int hsts_conftree_touches_headers(const hsts_conftree_t *tree)
+{
+    return tree->touches_headers;
+}
+
+/* ------------------------------------------------------------------ */
+/* The hosts.                                                          */
+
+static const section_t *section_of(apr_pool_t *p, const hsts_conftree_t *tree,
+                                   const server_rec *s)
+{
+    if (!s->is_virtual || !s->defn_name) {
+        return &tree->main;
+    }
+    return apr_hash_get(tree->vhosts,
+                        section_key(p, s->defn_name, s->defn_line_number),
+                        APR_HASH_KEY_STRING);
+}
+
+/* A virtual host's own SSLEngine, else the server config's. */
+static int server_is_tls(int main_engine, const section_t *sec)
+{
+    if (sec && sec->ssl_engine != HSTS_UNSET) {
+        return sec->ssl_engine == 1;
+    }
+    return main_engine == 1;
+}
+
+static apr_port_t server_port(const server_rec *s, int tls)
+{
+    if (s->addrs && s->addrs->host_port) {
+        return s->addrs->host_port;
+    }
+    return s->port ? s->port : (tls ? 443 : 80);
+}
+
+static apr_array_header_t *lower_names(apr_pool_t *p,
+                                       const apr_array_header_t *names)
+{
+    apr_array_header_t *out = apr_array_make(p, names ? names->nelts : 0,
+                                             sizeof(const char *));
+    int i;
+
+    for (i = 0; names && i < names->nelts; i++) {
+        char *n = apr_pstrdup(p, APR_ARRAY_IDX(names, i, char *));
+        ap_str_tolower(n);
+        APR_ARRAY_PUSH(out, const char *) = n;
+    }
+    return out;
+}
+
+static apr_array_header_t *addr_keys(apr_pool_t *p, const server_rec *s)
+{
+    apr_array_header_t *keys = apr_array_make(p, 1, sizeof(const char *));
+    const server_addr_rec *a;
+
+    for (a = s->addrs; a; a = a->next) {
+        char ip[64] = "*";
+        if (a->host_addr) {
+            apr_sockaddr_ip_getbuf(ip, sizeof(ip), a->host_addr);
+        }
+        APR_ARRAY_PUSH(keys, const char *) =
+            apr_psprintf(p, "%s:%u", ip, (unsigned int)a->host_port);
+    }
+    return keys;
+}
+
+/* Whether mod_md manages the certificate of a host with these names. */
+static int managed_by_md(const hsts_conftree_t *tree, const hsts_lint_host_t *h,
+                         const section_t *sec)
+{
+    int i;
+
+    if (apr_hash_get(tree->md_names, h->name, APR_HASH_KEY_STRING)) {
+        return 1;
+    }
+    for (i = 0; i < h->names->nelts; i++) {
+        if (apr_hash_get(tree->md_names, APR_ARRAY_IDX(h->names, i,
+                                                       const char *),
+                         APR_HASH_KEY_STRING)) {
+            return 1;
+        }
+    }
+    /* no certificate file at all: mod_md supplies it, when loaded */
+    return !(sec && sec->cert_files) && !tree->main.cert_files
+           && ap_find_linked_module("mod_md.c") != NULL;
+}
+
+/* A file name as a directive's raw arguments give it: quotes removed,
+ * relative to ServerRoot, as mod_ssl reads it. */
+static const char *file_arg(apr_pool_t *p, const char *args)
+{
+    return ap_server_root_relative(p, ap_getword_conf(p, &args));
+}
+
+/* The certificate files mod_ssl uses for a host: its own, else the server
+ * config's. */
+static void host_certificates(apr_pool_t *p, const hsts_conftree_t *tree,
+                              const section_t *sec, hsts_lint_host_t *h)
+{
+    const apr_array_header_t *files = sec && sec->cert_files
+                                      ? sec->cert_files : tree->main.cert_files;
+    const char *chain = sec && sec->chain_file ? sec->chain_file
+                                               : tree->main.chain_file;
+    int i;
+
+    h->cert_by_md = managed_by_md(tree, h, sec);
+    h->cert_files = NULL;
+    h->chain_file = chain ? file_arg(p, chain) : NULL;
+    for (i = 0; files && i < files->nelts; i++) {
+        if (!h->cert_files) {
+            h->cert_files = apr_array_make(p, files->nelts,
+                                           sizeof(const char *));
+        }
+        APR_ARRAY_PUSH(h->cert_files, const char *) =
+            file_arg(p, APR_ARRAY_IDX(files, i, const char *));
+    }
+}
+
+/* Listeners no virtual host claims are answered by the main server. */
+static apr_array_header_t *main_addrs(apr_pool_t *p,
+                                      const hsts_conftree_t *tree,
+                                      const server_rec *main_server)
+{
+    apr_array_header_t *keys = apr_array_make(p, 1, sizeof(const char *));
+    apr_hash_t *claimed = apr_hash_make(p);
+    const server_rec *s;
+    int i, any_port = 0;
+
+    for (s = main_server->next; s; s = s->next) {
+        const server_addr_rec *a;
+        for (a = s->addrs; a; a = a->next) {
+            apr_port_t *port = apr_palloc(p, sizeof(*port));
+            *port = a->host_port;
+            any_port |= a->host_port == 0;
+            apr_hash_set(claimed, port, sizeof(*port), port);
+        }
+    }
+    for (i = 0; !any_port && i < tree->listen_ports->nelts; i++) {
+        apr_port_t port = APR_ARRAY_IDX(tree->listen_ports, i, apr_port_t);
+        if (!apr_hash_get(claimed, &port, sizeof(port))) {
+            APR_ARRAY_PUSH(keys, const char *) =
+                apr_psprintf(p, "listen:%u", (unsigned int)port);
+        }
+    }
+    return keys;
+}
+
+/* What a server's mod_hsts settings say, into its host record. */
+static void host_settings(const hsts_server_conf *conf, hsts_lint_host_t *h)
+{
+    h->hsts = conf->enabled == 1;
+    h->hsts_explicit = h->hsts && conf->enabled_where != NULL;
+    hsts_conf_policy(conf, &h->policy);
+    h->policy_text = conf->policy_value;
+    h->policy_where = conf->enabled_where ? conf->enabled_where
+                                          : conf->policy_where;
+    h->redirect = conf->redirect != HSTS_UNSET
+                  && conf->redirect != HSTS_REDIRECT_OFF;
+    h->redirect_explicit = h->redirect && conf->redirect_where != NULL;
+    h->behind_proxy = conf->trusted_proxies != NULL;
+}
+
+static void host_from_server(apr_pool_t *p, const hsts_conftree_t *tree,
+                             const server_rec *s, hsts_lint_host_t *h)
+{
+    const section_t *sec = section_of(p, tree, s);
+    char *name = apr_pstrdup(p, s->server_hostname);
+
+    memset(h, 0, sizeof(*h));
+    ap_str_tolower(name);
+    h->name = name;
+    h->is_main = !s->is_virtual;
+    h->is_tls = server_is_tls(tree->main.ssl_engine, h->is_main ? NULL : sec);
+    h->port = server_port(s, h->is_tls);
+    h->where = s->is_virtual && s->defn_name
+               ? section_key(p, s->defn_name, s->defn_line_number)
+               : "the server config";
+    h->names = lower_names(p, s->names);
+    h->wild_names = lower_names(p, s->wild_names);
+    h->addrs = addr_keys(p, s);
+    host_settings(hsts_conf_of(s), h);
+
+    /* mod_headers merges the server config's rules into every host's */
+    h->header_rules = apr_array_make(p, 2, sizeof(hsts_header_rule_t));
+    if (tree->main.header_rules) {
+        apr_array_cat(h->header_rules, tree->main.header_rules);
+    }
+    if (s->is_virtual && sec && sec->header_rules) {
+        apr_array_cat(h->header_rules, sec->header_rules);
+    }
+    if (h->is_tls) {
+        host_certificates(p, tree, h->is_main ? NULL : sec, h);
+    }
+}
+
+apr_array_header_t *hsts_hosts_read(apr_pool_t *p, const hsts_conftree_t *tree,
+                                    server_rec *main_server,
+                                    apr_array_header_t **servers)
+{
+    apr_array_header_t *hosts;
+    server_rec *s;
+    hsts_lint_host_t *h;
+    int n = 0, i;
+
+    for (s = main_server->next; s; s = s->next) {
+        n++;
+    }
+    hosts = apr_array_make(p, n + 1, sizeof(hsts_lint_host_t));
+    *servers = apr_array_make(p, n + 1, sizeof(server_rec *));
+    h = apr_array_push(hosts);
+    host_from_server(p, tree, main_server, h);
+    h->linted = n == 0;
+    h->addrs = main_addrs(p, tree, main_server);
+    /* Without a port in its ServerName, the main server is named by the
+     * first listener it answers on. */
+    if (!main_server->port && h->addrs->nelts) {
+        h->port = (apr_port_t)atoi(APR_ARRAY_IDX(h->addrs, 0, const char *)
+                                   + sizeof("listen:") - 1);
+    }
+    APR_ARRAY_PUSH(*servers, server_rec *) = main_server;
+    /* httpd keeps the virtual hosts in reverse order of the file */
+    for (i = 0; i < n; i++) {
+        apr_array_push(hosts);
+        apr_array_push(*servers);
+    }
+    for (s = main_server->next, i = n; s; s = s->next, i--) {
+        h = &APR_ARRAY_IDX(hosts, i, hsts_lint_host_t);
+        host_from_server(p, tree, s, h);
+        h->linted = 1;
+        APR_ARRAY_IDX(*servers, i, server_rec *) = s;
+    }
+    return hosts;
+}
+
+/* ------------------------------------------------------------------ */
+/* Which port serves a name over TLS (for the redirect).               */
+
+struct hsts_tls_ports_t {
+    apr_hash_t *exact;               /* lower-case name -> apr_port_t * */
+    apr_array_header_t *wild;        /* wild_port_t, in file order */
+};
+
+typedef struct {
+    const char *pattern;
+    apr_port_t port;
+} wild_port_t;
+
+/* 443 wins over any other port; otherwise the host first in the file. */
+static void port_note(apr_pool_t *p, apr_hash_t *exact, const char *name,
+                      apr_port_t port)
+{
+    apr_port_t *known = apr_hash_get(exact, name, APR_HASH_KEY_STRING);
+
+    if (!known) {
+        known = apr_palloc(p, sizeof(*known));
+        *known = port;
+        apr_hash_set(exact, apr_pstrdup(p, name), APR_HASH_KEY_STRING, known);
+    }
+    else if (port == 443) {
+        *known = port;
+    }
+}
+
+const hsts_tls_ports_t *hsts_tls_ports_make(apr_pool_t *p,
+                                            const apr_array_header_t *hosts)
+{
+    hsts_tls_ports_t *ports = apr_palloc(p, sizeof(*ports));
+    const hsts_lint_host_t *all = (const hsts_lint_host_t *)hosts->elts;
+    int i, j;
+
+    ports->exact = apr_hash_make(p);
+    ports->wild = apr_array_make(p, 1, sizeof(wild_port_t));
+    for (i = 0; i < hosts->nelts; i++) {
+        const hsts_lint_host_t *h = &all[i];
+        /* the main server serves names only when there is no virtual host */
+        if (!h->is_tls || (h->is_main && hosts->nelts > 1)) {
+            continue;
+        }
+        port_note(p, ports->exact, h->name, h->port);
+        for (j = 0; j < h->names->nelts; j++) {
+            port_note(p, ports->exact, APR_ARRAY_IDX(h->names, j, const char *),
+                      h->port);
+        }
+        for (j = 0; j < h->wild_names->nelts; j++) {
+            wild_port_t *w = apr_array_push(ports->wild);
+            w->pattern = apr_pstrdup(p, APR_ARRAY_IDX(h->wild_names, j,
+                                                      const char *));
+            w->port = h->port;
+        }
+    }
+    return ports;
+}
+
+int hsts_alias_match(const char *pattern, const char *name)
+{
+    return ap_strcasecmp_match(name, pattern) == 0;
+}
+
+apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host)
+{
+    const apr_port_t *port;
+    const wild_port_t *wild = (const wild_port_t *)ports->wild->elts;
+    int i;
+
+    /* names are stored lower-case; httpd lower-cases request host names */
+    port = apr_hash_get(ports->exact, host, APR_HASH_KEY_STRING);
+    if (port) {
+        return *port;
+    }
+    for (i = 0; i < ports->wild->nelts; i++) {
+        if (hsts_alias_match(wild[i].pattern, host)) {
+            return wild[i].port;
+        }
+    }
+    return 443;
+}

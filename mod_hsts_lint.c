@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mod_hsts: the startup lint's hooks. They run the pure rules of
+ * hsts_lint.c over the hosts mod_hsts_hosts.c read, log every finding
+ * once per start or restart (on the terminal under configtest), make
+ * HSTSLint Strict stop configtest and a first start, and keep what the
+ * report page shows.
+ */
+#include <apr_strings.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_main.h"
+#include "ap_mpm.h"
+#include "mpm_common.h"
+
+#include "mod_hsts_private.h"
+
+APLOG_USE_MODULE(hsts);
+
+static hsts_lint_mode_e lint_mode(const hsts_module_conf *mc)
+{
+    return mc->lint_mode == HSTS_UNSET ? HSTS_LINT_ON
+                                       : (hsts_lint_mode_e)mc->lint_mode;
+}
+
+/* Lints every host, once per configuration pass. */
+static const hsts_lint_result_t *lint_run(apr_pool_t *ptemp,
+                                          hsts_module_conf *mc)
+{
+    hsts_lint_result_t *result = apr_pcalloc(ptemp, sizeof(*result));
+    hsts_lint_input_t in;
+    psl_ctx_t *psl;
+
+    if (mc->lint_done) {
+        return mc->lint;
+    }
+    psl = psl_latest(NULL);
+    in.hosts = mc->hosts;
+    in.psl = psl;
+    in.match = hsts_alias_match;
+    in.certs = mc->certs = hsts_cert_store_make(ptemp);
+    in.now = apr_time_now();
+    hsts_lint_run(ptemp, &in, result);
+    psl_free(psl);
+    mc->lint = result;
+    mc->lint_done = 1;
+    return result;
+}
+
+static int ignored(const hsts_module_conf *mc, const hsts_finding_t *f)
+{
+    const hsts_server_conf *conf = hsts_conf_of(
+        APR_ARRAY_IDX(mc->servers, f->host, server_rec *));
+
+    return (conf->lint_ignore & HSTS_CODE_BIT(f->issue.code)) != 0;
+}
+
+/* The error-class findings that are not ignored. */
+static int count_errors(const hsts_module_conf *mc)
+{
+    const hsts_finding_t *f = (const hsts_finding_t *)mc->lint->findings->elts;
+    int i, errors = 0;
+
+    for (i = 0; i < mc->lint->findings->nelts; i++) {
+        errors += f[i].issue.severity == HSTS_ERROR && !ignored(mc, &f[i]);
+    }
+    return errors;
+}
+
+static void log_finding(const hsts_module_conf *mc, server_rec *main_server,
+                        const hsts_finding_t *f, int strict)
+{
+    const hsts_lint_host_t *h = &APR_ARRAY_IDX(mc->hosts, f->host,
+                                               hsts_lint_host_t);
+    int level = f->issue.severity == HSTS_ERROR && strict ? APLOG_ERR
+                : f->issue.severity == HSTS_INFO ? APLOG_INFO : APLOG_WARNING;
+
+    ap_log_error(APLOG_MARK, level, 0, main_server, "mod_hsts: %s:%u [%s] %s",
+                 h->name, (unsigned int)h->port,
+                 hsts_code_name(f->issue.code), f->issue.message);
+}
+
+/* The lines about a host that carry no code: mod_md, and the summary. */
+static void log_verdict(apr_pool_t *p, const hsts_module_conf *mc,
+                        server_rec *main_server, const hsts_verdict_t *v)
+{
+    const hsts_lint_host_t *h = &APR_ARRAY_IDX(mc->hosts, v->host,
+                                               hsts_lint_host_t);
+
+    if (h->is_tls && h->cert_by_md) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server,
+                     "mod_hsts: %s:%u Its certificate is managed by mod_md, "
+                     "which renews it, so the certificate checks are left to "
+                     "mod_md.", h->name, (unsigned int)h->port);
+    }
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, main_server, "mod_hsts: %s:%u %s",
+                 h->name, (unsigned int)h->port,
+                 hsts_verdict_sentence(p, v->value, v->preload,
+                                       v->blocked_by));
+}
+
+/*
+ * Logs each finding not ignored, host by host, each host's summary after
+ * its findings (to stderr before the error log is open, as in
+ * configtest). Error-class findings are logged at error level under
+ * HSTSLint Strict.
+ */
+static void log_lint(apr_pool_t *p, const hsts_module_conf *mc,
+                     server_rec *main_server, int strict)
+{
+    const hsts_lint_result_t *lint = mc->lint;
+    const hsts_finding_t *f = (const hsts_finding_t *)lint->findings->elts;
+    const hsts_verdict_t *v = (const hsts_verdict_t *)lint->verdicts->elts;
+    int i = 0, j = 0;
+
+    while (i < lint->findings->nelts || j < lint->verdicts->nelts) {
+        if (j >= lint->verdicts->nelts
+            || (i < lint->findings->nelts && f[i].host <= v[j].host)) {
+            if (!ignored(mc, &f[i])) {
+                log_finding(mc, main_server, &f[i], strict);
+            }
+            i++;
+        }
+        else {
+            log_verdict(p, mc, main_server, &v[j++]);
+        }
+    }
+}
+
+/* Whether a server already runs with this configuration's pid file: then
+ * this process only signals it (apachectl graceful, restart, stop). */
+static int server_running(apr_pool_t *p)
+{
+    pid_t pid;
+
+    return ap_pid_fname
+           && ap_read_pid(p, ap_server_root_relative(p, ap_pid_fname), &pid)
+              == APR_SUCCESS
+           && pid != getpid() && kill(pid, 0) == 0;
+}
+
+/*
+ * check_config runs in configtest, in both configuration passes of a
+ * start, in every restart, and in the process that `httpd -k` uses to
+ * signal a running server. Findings go to the terminal in configtest;
+ * otherwise post_config logs them, once per start or restart.
+ * HSTSLint Strict stops configtest and a first start, never a running
+ * server nor the signalling process.
+ */
+int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *main_server)
+{
+    hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
+    hsts_lint_mode_e mode = lint_mode(mc);
+    int configtest = ap_state_query(AP_SQ_RUN_MODE) == AP_SQ_RM_CONFIG_TEST;
+    int first_pass = ap_state_query(AP_SQ_MAIN_STATE)
+                     == AP_SQ_MS_CREATE_PRE_CONFIG;
+    int errors;
+
+    (void)pconf;
+    (void)plog;
+    mc->hosts = hsts_hosts_read(ptemp, mc->tree, main_server, &mc->servers);
+    if (mode == HSTS_LINT_OFF
+        || (!configtest && !(mode == HSTS_LINT_STRICT && first_pass
+                             && !server_running(ptemp)))) {
+        return OK;
+    }
+    lint_run(ptemp, mc);
+    errors = count_errors(mc);
+    /* A first start logs its findings in post_config, once the error
+     * log is open; here only what stops it, so nothing is logged twice. */
+    if (configtest || errors) {
+        log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
+    }
+    if (mode == HSTS_LINT_STRICT && errors) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
+                     "mod_hsts: HSTSLint Strict: %d error finding%s above. "
+                     "Fix %s, silence a code with HSTSLintIgnore, or set "
+                     "HSTSLint On to start anyway.", errors,
+                     errors == 1 ? "" : "s", errors == 1 ? "it" : "them");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+/* Copies what the report page shows of the lint into the configuration
+ * pool; the rest of the lint's working data goes with ptemp. */
+static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
+                                  hsts_lint_mode_e mode);
+
+int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
+                          server_rec *main_server)
+{
+    hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
+    hsts_lint_mode_e mode = lint_mode(mc);
+
+    /* The first pass of a start logs nothing: its error log is not yet
+     * the server's. The next pass, and every restart, log once. */
+    if ((mode == HSTS_LINT_OFF && !mc->report_configured)
+        || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    lint_run(ptemp, mc);
+    if (mc->report_configured) {
+        mc->report = report_make(pconf, mc, mode);
+    }
+    if (mode != HSTS_LINT_OFF) {
+        log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
+    }
+    return OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* What the report page keeps.                                         */
+
+static const apr_array_header_t *aliases_of(apr_pool_t *p,
+                                            const hsts_lint_host_t *h)
+{
+    apr_array_header_t *all = apr_array_make(p, h->names->nelts
+                                                + h->wild_names->nelts,
+                                             sizeof(const char *));
+    int i;
+
+    for (i = 0; i < h->names->nelts; i++) {
+        APR_ARRAY_PUSH(all, const char *) =
+            apr_pstrdup(p, APR_ARRAY_IDX(h->names, i, const char *));
+    }
+    for (i = 0; i < h->wild_names->nelts; i++) {
+        APR_ARRAY_PUSH(all, const char *) =
+            apr_pstrdup(p, APR_ARRAY_IDX(h->wild_names, i, const char *));
+    }
+    return all;
+}
+
+static void report_host(apr_pool_t *pconf, hsts_cert_store_t *certs,
+                        const hsts_lint_host_t *h, const hsts_verdict_t *v,
+                        hsts_report_host_t *rh)
+{
+    memset(rh, 0, sizeof(*rh));
+    rh->name = apr_pstrdup(pconf, h->name);
+    rh->port = h->port;
+    rh->where = apr_pstrdup(pconf, h->where);
+    rh->is_tls = h->is_tls;
+    rh->aliases = aliases_of(pconf, h);
+    rh->redirect = h->redirect;
+    rh->cert_by_md = h->cert_by_md;
+    if (h->is_tls && !h->cert_by_md && h->cert_files && h->cert_files->nelts) {
+        rh->cert_expiry = hsts_cert_expiry(hsts_cert_get(
+            certs, APR_ARRAY_IDX(h->cert_files, 0, const char *),
+            h->chain_file));
+    }
+    if (v) {
+        rh->header = apr_pstrdup(pconf, v->value);
+        rh->preload = v->preload;
+        rh->blocked_by = v->blocked_by ? apr_pstrdup(pconf, v->blocked_by)
+                                       : NULL;
+    }
+}
+
+static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
+                                  hsts_lint_mode_e mode)
+{
+    hsts_report_t *report = apr_pcalloc(pconf, sizeof(*report));
+    const hsts_finding_t *f = (const hsts_finding_t *)mc->lint->findings->elts;
+    const hsts_verdict_t *v = (const hsts_verdict_t *)mc->lint->verdicts->elts;
+    int i, fi = 0, vi = 0;
+
+    report->made = apr_time_now();
+    report->lint_mode = mode;
+    report->hosts = apr_array_make(pconf, mc->hosts->nelts,
+                                   sizeof(hsts_report_host_t));
+    report->findings = apr_array_make(pconf, mc->lint->findings->nelts,
+                                      sizeof(hsts_report_finding_t));
+    for (i = 0; i < mc->hosts->nelts; i++) {
+        const hsts_lint_host_t *h = &APR_ARRAY_IDX(mc->hosts, i,
+                                                   hsts_lint_host_t);
+        hsts_report_host_t *rh;
+
+        while (vi < mc->lint->verdicts->nelts && v[vi].host < i) {
+            vi++;
+        }
+        if (!h->linted) {
+            continue;
+        }
+        rh = apr_array_push(report->hosts);
+        report_host(pconf, mc->certs, h, vi < mc->lint->verdicts->nelts
+                              && v[vi].host == i ? &v[vi] : NULL, rh);
+        rh->first = report->findings->nelts;
+        for (; fi < mc->lint->findings->nelts && f[fi].host <= i; fi++) {
+            hsts_report_finding_t *rf = apr_array_push(report->findings);
+            rf->code = f[fi].issue.code;
+            rf->severity = f[fi].issue.severity;
+            rf->ignored = ignored(mc, &f[fi]);
+            rf->message = apr_pstrdup(pconf, f[fi].issue.message);
+        }
+        rh->count = report->findings->nelts - rh->first;
+    }
+    return report;
+}

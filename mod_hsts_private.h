@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mod_hsts: what the httpd glue files share (mod_hsts*.c). Unlike the
+ * hsts_*.h headers of the pure layer, this one needs httpd's.
+ *
+ *   mod_hsts.c          module record, hooks, the header, the redirect
+ *   mod_hsts_config.c   per-server and module-wide configuration,
+ *                       directives, the values requests use
+ *   mod_hsts_hosts.c    what httpd's configuration says about the hosts
+ *   mod_hsts_lint.c     the startup lint: running it, logging findings
+ *   mod_hsts_report.c   the hsts-report handler
+ */
+#ifndef MOD_HSTS_PRIVATE_H
+#define MOD_HSTS_PRIVATE_H
+
+#include "httpd.h"
+#include "http_config.h"
+
+#include "hsts_issue.h"
+#include "hsts_policy.h"
+#include "hsts_lint.h"
+
+#define HSTS_UNSET (-1)
+
+#define HSTS_REPORT_HANDLER "hsts-report"
+
+typedef enum {
+    HSTS_REDIRECT_OFF = 0,
+    HSTS_REDIRECT_PERMANENT,
+    HSTS_REDIRECT_TEMPORARY
+} hsts_redirect_e;
+
+typedef enum {
+    HSTS_LINT_OFF = 0,
+    HSTS_LINT_ON,
+    HSTS_LINT_STRICT
+} hsts_lint_mode_e;
+
+/* Which port serves a host name over TLS (mod_hsts_hosts.c). */
+typedef struct hsts_tls_ports_t hsts_tls_ports_t;
+
+/* What the configuration tree and the servers say (mod_hsts_hosts.c). */
+typedef struct hsts_conftree_t hsts_conftree_t;
+
+/* What the report page shows of a finding, and of a host. */
+typedef struct {
+    hsts_code_e code;
+    hsts_severity_e severity;
+    int ignored;                     /* silenced by HSTSLintIgnore */
+    const char *message;
+} hsts_report_finding_t;
+
+typedef struct {
+    const char *name;                /* ServerName, lower case */
+    apr_port_t port;
+    const char *where;               /* file:line of its <VirtualHost> */
+    int is_tls;
+    const apr_array_header_t *aliases; /* const char *: names, patterns */
+    const char *header;              /* what it sends over TLS, or NULL */
+    hsts_preload_e preload;
+    const char *blocked_by;          /* codes, when preload is blocked */
+    int redirect;                    /* HSTSRedirect on (plain hosts) */
+    int cert_by_md;                  /* mod_md manages its certificate */
+    apr_time_t cert_expiry;          /* 0 when not known */
+    int first, count;                /* its findings in the report's */
+} hsts_report_host_t;
+
+/* What the report page shows: what the lint found at the last start or
+ * restart (mod_hsts_lint.c makes it, in the configuration pool). */
+typedef struct {
+    apr_array_header_t *hosts;       /* hsts_report_host_t, linted hosts */
+    apr_array_header_t *findings;    /* hsts_report_finding_t */
+    apr_time_t made;
+    hsts_lint_mode_e lint_mode;
+} hsts_report_t;
+
+/*
+ * Module-wide: one record per configuration generation, made with the
+ * main server's record and shared by every virtual host's.
+ */
+typedef struct {
+    int lint_mode;                   /* HSTSLint; HSTS_UNSET until set */
+
+    /* Derived once per configuration pass; requests only read them. */
+    const hsts_conftree_t *tree;     /* this pass's reading (ptemp) */
+    const apr_array_header_t *hosts; /* hsts_lint_host_t (ptemp) */
+    apr_array_header_t *servers;     /* server_rec * of each host (ptemp) */
+    hsts_cert_store_t *certs;        /* the lint's certificates (ptemp) */
+    const hsts_tls_ports_t *tls_ports;
+    int guard_every_response;        /* something configured may touch the
+                                      * header after the fixups phase */
+    int cache_may_answer;            /* mod_cache answers skip fixups */
+    int report_configured;           /* SetHandler hsts-report somewhere */
+    int lint_done;                   /* the lint ran in this pass */
+    const hsts_lint_result_t *lint;  /* its result (ptemp) */
+    const hsts_report_t *report;     /* what the report page shows (pconf) */
+} hsts_module_conf;
+
+typedef struct {
+    hsts_module_conf *mc;
+
+    /* As configured; HSTS_UNSET (or NULL, or 0) where not set. */
+    int enabled;                     /* HSTS, or implied by HSTSPolicy */
+    const char *enabled_where;       /* file:line, only in the host that set it */
+    int max_age_set;
+    apr_uint64_t max_age;
+    int include_subdomains;
+    int preload;
+    const char *policy_value;        /* HSTSPolicy as written, or NULL */
+    const char *policy_where;
+    int redirect;                    /* hsts_redirect_e */
+    const char *redirect_where;      /* file:line, only in the host that set it */
+    apr_port_t redirect_port;        /* HSTSRedirectPort, 0 = derive */
+    apr_array_header_t *excludes;    /* normalised prefixes; NULL = not set */
+    int excludes_no_default;         /* "none" given */
+    apr_array_header_t *trusted_proxies; /* apr_ipsubnet_t *; NULL = none */
+    hsts_code_set_t lint_ignore;     /* HSTSLintIgnore */
+
+    /* Derived once at startup (post_config): requests only read these. */
+    const char *header_value;        /* NULL when HSTS is off */
+    hsts_redirect_e redirect_mode;   /* off in TLS hosts */
+    int owns_header;                 /* HSTS or HSTSRedirect on: the module
+                                      * decides the header here */
+    apr_array_header_t *redirect_excludes; /* default + configured */
+    const char *canonical_host;      /* ServerName, lower case */
+    apr_port_t canonical_tls_port;   /* TLS port of the ServerName */
+} hsts_server_conf;
+
+extern module AP_MODULE_DECLARE_DATA hsts_module;
+
+#define hsts_conf_of(s) \
+    ((hsts_server_conf *)ap_get_module_config((s)->module_config, &hsts_module))
+
+/* mod_hsts_config.c */
+
+/* The policy a host's settings describe (defaults filled in). */
+void hsts_conf_policy(const hsts_server_conf *conf, hsts_policy_t *policy);
+
+/* The configuration directives. */
+extern const command_rec hsts_cmds[];
+
+void *hsts_create_server_config(apr_pool_t *p, server_rec *s);
+void *hsts_merge_server_config(apr_pool_t *p, void *basev, void *addv);
+
+/* post_config: every server's values for requests, from its settings and
+ * what the configuration says about the hosts. */
+void hsts_conf_derive(apr_pool_t *pconf, server_rec *main_server);
+
+/* mod_hsts_hosts.c */
+
+/* pre_config: reads the configuration tree once (it is complete before
+ * any directive runs). */
+hsts_conftree_t *hsts_conftree_read(apr_pool_t *p);
+
+/* The first mod_hsts directive in a section where it does not belong
+ * (<Directory>, <Location>, <Files>, <If>...), or NULL. */
+const ap_directive_t *hsts_conftree_misplaced(const hsts_conftree_t *tree);
+
+/* Whether the configuration names the hsts-report handler; whether
+ * something in it may touch the header after the fixups phase. */
+int hsts_conftree_has_report(const hsts_conftree_t *tree);
+int hsts_conftree_touches_headers(const hsts_conftree_t *tree);
+
+/*
+ * check_config: every server as a plain host record (file order, the
+ * main server first), for the lint and for what requests need; *servers
+ * gets the server_rec of each, in the same order.
+ */
+apr_array_header_t *hsts_hosts_read(apr_pool_t *p, const hsts_conftree_t *tree,
+                                    server_rec *main_server,
+                                    apr_array_header_t **servers);
+
+/* Which TLS port serves each name, from the hosts. */
+const hsts_tls_ports_t *hsts_tls_ports_make(apr_pool_t *p,
+                                            const apr_array_header_t *hosts);
+
+/* The port of the TLS host that serves host, else 443. */
+apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host);
+
+/* Whether name matches a ServerAlias pattern, as httpd's vhost.c does. */
+int hsts_alias_match(const char *pattern, const char *name);
+
+/* mod_hsts_lint.c: the startup lint's hooks. */
+int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *main_server);
+int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
+                          server_rec *main_server);
+
+/* mod_hsts_report.c: the "hsts-report" handler. */
+int hsts_report_handler(request_rec *r);
+
+#endif /* MOD_HSTS_PRIVATE_H */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Certificates for the unit tests (pki.c).
+ */
+#ifndef HSTS_TEST_PKI_H
+#define HSTS_TEST_PKI_H
+
+#include <apr_pools.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <time.h>
+
+#define DAY  86400
+#define NOW  ((time_t)1767225600)  /* 2026-01-01T00:00:00Z */
+
+typedef struct {
+    X509 *crt;
+    EVP_PKEY *key;
+} pki_t;
+
+/* Makes the temporary directory the files go into; returns its path. */
+const char *pki_init(apr_pool_t *p);
+
+/* Removes the directory and its files. */
+void pki_done(void);
+
+/*
+ * A certificate for cn. san: "DNS:a,IP:1.2.3.4" or NULL. issuer NULL
+ * makes it self-signed. Valid from not_before to not_after.
+ */
+pki_t make_cert(const char *cn, const char *san, int ca, time_t not_before,
+                time_t not_after, const EVP_MD *md, const pki_t *issuer);
+
+/* A leaf valid from a day before NOW for a year, signed with SHA-256. */
+pki_t make_leaf(const char *cn, const char *san, const pki_t *issuer);
+
+/* The path of a file in the directory. */
+const char *path_of(const char *file);
+
+/* Writes the certificates (NULL-terminated) as PEM into file. */
+const char *write_pem(const char *file, ...);
+const char *write_der(const char *file, X509 *x);
+const char *write_text(const char *file, const char *text);
+
+/* Appends text, or a private key in PEM, to a file written before. */
+const char *append_text(const char *path, const char *text);
+const char *append_key(const char *path, EVP_PKEY *key);
+
+/* Removes a directory of plain files. */
+void remove_dir(const char *path);
+
+#endif /* HSTS_TEST_PKI_H */
