@@ -12,6 +12,7 @@ use File::Spec::Functions qw(catfile);
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Httpd ();
+use HSTS::Util qw(write_file);
 
 my @directives = qw(HSTS HSTSMaxAge HSTSIncludeSubDomains HSTSPreload
                     HSTSPolicy HSTSRedirect HSTSRedirectPort
@@ -22,7 +23,7 @@ plan tests => 2 * @directives + 1;
 
 my $dir = HSTS::Httpd::new_dir();
 my $file = catfile($dir, 'httpd.conf');
-HSTS::Httpd::write_file($file, HSTS::Httpd::base_config($dir));
+write_file($file, HSTS::Httpd::base_config($dir));
 my $out = qx{@{[ join ' ', map { quotemeta } HSTS::Httpd::httpd(), '-L',
                  '-d', $dir, '-f', $file ]} 2>&1};
 is($? >> 8, 0, 'httpd -L runs with mod_hsts loaded') or diag($out);

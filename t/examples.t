@@ -13,6 +13,7 @@ use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Certs qw(make_ca make_cert);
 use HSTS::Httpd ();
+use HSTS::Util qw(read_file);
 
 my $top = HSTS::Httpd::top_dir();
 my @examples = sort glob catfile($top, 'conf', 'examples', '*.conf');
@@ -34,9 +35,7 @@ sub cert_for {
 
 for my $file (@examples) {
     my ($http, $https) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
-    open my $fh, '<', $file or die "$file: $!";
-    my $conf = do { local $/; <$fh> };
-    close $fh;
+    my $conf = read_file($file);
     $conf =~ s{/etc/letsencrypt/live/([^/\s]+)/(fullchain\.pem|privkey\.pem)}
               {cert_for($1, $2)}ge;
     $conf =~ s/\*:80\b/*:$http/g;
@@ -53,12 +52,10 @@ for my $file (@examples) {
 # The Debian files: hsts.load loads the module (with its path swapped for
 # the built one), hsts.conf is valid with it.
 {
-    open my $fh, '<', catfile($top, 'conf', 'hsts.load') or die;
-    my $load = do { local $/; <$fh> };
+    my $load = read_file(catfile($top, 'conf', 'hsts.load'));
     like($load, qr{^LoadModule hsts_module /usr/lib/apache2/modules/mod_hsts\.so$}m,
          'hsts.load loads hsts_module from Debian\'s modules directory');
-    open $fh, '<', catfile($top, 'conf', 'hsts.conf') or die;
-    my $conf = do { local $/; <$fh> };
+    my $conf = read_file(catfile($top, 'conf', 'hsts.conf'));
     my ($status, $out) = HSTS::Httpd::config_test($conf);
     ok($status == 0 && $out =~ /Syntax OK/, 'hsts.conf is valid') or diag($out);
 }

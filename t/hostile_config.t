@@ -21,6 +21,7 @@ use POSIX ();
 use Time::HiRes qw(time);
 use HSTS::Client qw(request header_values);
 use HSTS::Httpd ();
+use HSTS::Util qw(write_file);
 
 plan tests => 103;
 
@@ -77,7 +78,7 @@ sub write_conf {
     my $base = HSTS::Httpd::base_config($dir, listen => $listen,
                                         loglevel => 'notice');
     $base =~ s{^ErrorLog .*$}{ErrorLog /dev/stderr}m;
-    HSTS::Httpd::write_file($file, $base . $conf);
+    write_file($file, $base . $conf);
     return ($dir, $file);
 }
 
@@ -394,7 +395,7 @@ my %file;
     my $put = sub {
         my ($name, $bytes) = @_;
         $file{$name} = "$certs/$name";
-        HSTS::Httpd::write_file($file{$name}, $bytes);
+        write_file($file{$name}, $bytes);
     };
     $put->('empty.crt', '');
     $put->('truncated.crt', substr($crt, 0, int(length($crt) / 2)));

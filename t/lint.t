@@ -14,6 +14,7 @@ use lib "$FindBin::Bin/lib";
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Httpd ();
+use HSTS::Util qw(write_file);
 use HSTS::Lint qw(pki vhost tls_vhost findings finding_lines summaries
                   hsts_lines);
 
@@ -350,8 +351,7 @@ for my $case (@codes) {
 
     # a vhost in an included file
     my $dir = HSTS::Httpd::new_dir();
-    HSTS::Httpd::write_file("$dir/tls.conf", tls_host_with($pki->{self},
-                                                           @preload));
+    write_file("$dir/tls.conf", tls_host_with($pki->{self}, @preload));
     ($status, $out) = lint(plain_host() . qq{Include "$dir/tls.conf"\n});
     is(scalar finding_lines('tls.cert.self_signed', "example.com:$T", $out),
        1, 'a TLS vhost from an included file is linted') or diag($out);

@@ -13,8 +13,8 @@ use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Client qw(connect_to request header_values);
 use HSTS::Httpd ();
-use HSTS::Lint qw(pki vhost tls_vhost findings finding_lines hsts_lines
-                   wait_until);
+use HSTS::Lint qw(pki vhost tls_vhost findings finding_lines hsts_lines);
+use HSTS::Util qw(write_file wait_until);
 
 plan tests => 45;
 
@@ -258,7 +258,7 @@ sub last_lines {
                                     listen => [$plain, $tls],
                                     env => $pki->{trusted});
     # a pid that cannot be a running process
-    HSTS::Httpd::write_file($d->pid_file, "4194305\n");
+    write_file($d->pid_file, "4194305\n");
     my ($status, $out) = $d->ctl('start');
     ok($status != 0 && $out =~ /HSTSLint Strict: 1 error finding/,
        'a stale pid file: -k start with Strict and an error still fails')

@@ -9,6 +9,7 @@ use warnings FATAL => 'all';
 use File::Path qw(make_path);
 use File::Spec::Functions qw(catfile rel2abs);
 use POSIX qw(strftime);
+use HSTS::Util qw(write_file);
 
 our @EXPORT_OK = qw(make_test_pki make_ca make_cert make_intermediate);
 use parent 'Exporter';
@@ -18,13 +19,6 @@ sub run_openssl {
     my $out = qx{@{[ join ' ', map { "'$_'" } @cmd ]} 2>&1};
     die "openssl failed: @cmd\n$out" if $?;
     return $out;
-}
-
-sub write_file {
-    my ($path, $text) = @_;
-    open my $fh, '>', $path or die "$path: $!";
-    print $fh $text;
-    close $fh or die "$path: $!";
 }
 
 # A certificate authority in $dir: ca.key, ca.crt and what `openssl ca`

@@ -15,6 +15,7 @@ use IO::Select ();
 use IO::Socket::IP ();
 use POSIX qw(WNOHANG);
 use Apache::Test ();
+use HSTS::Util qw(write_file process_alive wait_until);
 
 my $vars = Apache::Test::basic_config()->{vars};
 
@@ -76,13 +77,6 @@ sub base_config {
         . qq{DocumentRoot "} . catfile(top_dir(), 't', 'htdocs') . qq{"\n}
         . join('', map { "Listen 127.0.0.1:$_\n" } @$listen)
         . ($opt{mutex} // qq{Mutex file:$dir default\n});
-}
-
-sub write_file {
-    my ($path, $text) = @_;
-    open my $fh, '>', $path or die "$path: $!";
-    print $fh $text;
-    close $fh or die "$path: $!";
 }
 
 # Runs `httpd -t` on base config + $conf (or, with raw => 1, on $conf
@@ -261,12 +255,8 @@ sub graceful {
         or die "httpd did not come back from a graceful restart:\n"
                . join('', @{ $self->{lines} });
     return unless @old;
-    my $deadline = time + ($opt{timeout} // 120);
-    while (grep { process_alive($_) } @old) {
-        die "the old generation of httpd's children did not exit\n"
-            if time > $deadline;
-        select(undef, undef, undef, 0.05);
-    }
+    wait_until(sub { !grep { process_alive($_) } @old }, $opt{timeout} // 120)
+        or die "the old generation of httpd's children did not exit\n";
 }
 
 # The pids of the server's child processes.
@@ -281,15 +271,6 @@ sub children {
                           && $1 == $self->{pid};
     }
     return @pids;
-}
-
-# Whether process $pid exists and is not a zombie.
-sub process_alive {
-    my ($pid) = @_;
-    return 0 unless $pid && kill 0, $pid;
-    open my $fh, '<', "/proc/$pid/stat" or return 0;
-    my $stat = <$fh> // return 0;
-    return $stat !~ /^\d+ \(.*\) Z/;
 }
 
 sub stop {

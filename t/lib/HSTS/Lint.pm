@@ -10,10 +10,11 @@ use File::Path qw(make_path);
 use File::Spec::Functions qw(catfile);
 use HSTS::Certs qw(make_ca make_cert make_intermediate);
 use HSTS::Httpd ();
+use HSTS::Util qw(read_file write_file);
 
 use parent 'Exporter';
 our @EXPORT_OK = qw(pki vhost tls_vhost findings finding_lines summaries
-                    hsts_lines wait_until);
+                    hsts_lines);
 
 # ------------------------------------------------------------------
 # Certificates
@@ -65,8 +66,8 @@ sub pki {
 
     # the leaf followed by its intermediate, in one file
     my $chained = catfile($certs, 'via_inter_chained.crt');
-    HSTS::Httpd::write_file($chained, slurp($c{via_inter}{crt})
-                                      . slurp($inter->{crt}));
+    write_file($chained, read_file($c{via_inter}{crt})
+                         . read_file($inter->{crt}));
     $c{chained} = { crt => $chained, key => $c{via_inter}{key} };
 
     # DER, which mod_ssl's directive accepts but nothing can read as PEM
@@ -81,13 +82,6 @@ sub pki {
     $c{untrusted} = { SSL_CERT_FILE => $other->{crt}, SSL_CERT_DIR => $empty };
     $c{dir} = $dir;
     return $pki = \%c;
-}
-
-sub slurp {
-    my ($path) = @_;
-    open my $fh, '<', $path or die "$path: $!";
-    local $/;
-    return <$fh>;
 }
 
 # ------------------------------------------------------------------
@@ -148,19 +142,6 @@ sub summaries {
     return @out;
 }
 
-# Polls $cond (every 50 ms) until it is true or $timeout seconds (default
-# 60) have passed; returns whether it became true. For what httpd does in
-# a process of its own, where no pipe tells us when it is done.
-sub wait_until {
-    my ($cond, $timeout) = @_;
-    my $deadline = time + ($timeout // 60);
-    until ($cond->()) {
-        return 0 if time > $deadline;
-        select(undef, undef, undef, 0.05);
-    }
-    return 1;
-}
-
 # ------------------------------------------------------------------
 # A daemon: `httpd -k start` on a configuration of the test's own, as
 # apachectl runs it, then -k graceful, -k stop, ... on it.
@@ -168,6 +149,7 @@ sub wait_until {
 package HSTS::Lint::Daemon;
 
 use File::Spec::Functions qw(catfile);
+use HSTS::Util qw(write_file process_alive wait_until);
 
 # new(conf => text, ...base_config options, env => {...}): writes the
 # configuration; start() starts it.
@@ -189,7 +171,7 @@ sub log_file { return catfile($_[0]{dir}, 'error_log') }
 
 sub reconfigure {
     my ($self, $conf) = @_;
-    HSTS::Httpd::write_file($self->{file}, $self->{base} . $conf);
+    write_file($self->{file}, $self->{base} . $conf);
 }
 
 # httpd -k $action; returns (exit status, output).
@@ -215,7 +197,7 @@ sub log_count {
 # Waits until the error log has $n lines matching $re.
 sub wait_log {
     my ($self, $re, $n) = @_;
-    return HSTS::Lint::wait_until(sub { $self->log_count($re) >= $n });
+    return wait_until(sub { $self->log_count($re) >= $n });
 }
 
 # The pid in the pid file, if any.
@@ -226,37 +208,28 @@ sub pid {
     return $pid && $pid =~ /^(\d+)/ ? $1 : undef;
 }
 
-# Whether process $pid exists and is not a zombie.
-sub alive {
-    my ($pid) = @_;
-    return 0 unless $pid && kill 0, $pid;
-    open my $fh, '<', "/proc/$pid/stat" or return 0;
-    my $stat = <$fh>;
-    return !($stat && $stat =~ /^\d+ \(.*\) Z/);
-}
-
 # Waits until the server runs: its pid file names a live process and it
 # has logged that it is ready ($n times in all: 1 after the start, 2 after
 # the first restart, ...).
 sub wait_ready {
     my ($self, $n) = @_;
-    return HSTS::Lint::wait_until(sub {
-        alive($self->pid)
+    return wait_until(sub {
+        process_alive($self->pid)
             && $self->log_count(qr/resuming normal operations/) >= $n });
 }
 
 # Waits until the server is gone: no pid file, the process ended.
 sub wait_gone {
     my ($self, $pid) = @_;
-    return HSTS::Lint::wait_until(sub {
-        !-e $self->pid_file && !alive($pid) });
+    return wait_until(sub {
+        !-e $self->pid_file && !process_alive($pid) });
 }
 
 sub DESTROY {
     my ($self) = @_;
     local ($?, $!, $@);
     my $pid = $self->pid;
-    if (alive($pid)) {
+    if (process_alive($pid)) {
         kill 'TERM', $pid;
         $self->wait_gone($pid);
     }
