@@ -14,173 +14,44 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
-use File::Copy qw(copy);
-use File::Spec::Functions qw(catfile);
-use IO::Select ();
-use POSIX ();
 use Time::HiRes qw(time);
-use HSTS::Client qw(request header_values);
+use HSTS::Assert qw(response_is redirect_is no_crash);
+use HSTS::Client qw(request requester);
 use HSTS::Httpd ();
-use HSTS::Util qw(write_file);
+use HSTS::Lint qw(vhost tls_vhost);
+use HSTS::Util qw(read_file write_file);
 
 plan tests => 103;
 
-my $top = HSTS::Httpd::top_dir();
-my $pki = "$top/t/pki";
-my $crash = qr/exit signal|AH00052|Segmentation fault|AddressSanitizer|double free|corrupted|core dumped/;
+my $pki = HSTS::Httpd::pki_dir();
+my $site = { crt => "$pki/example.com.crt", key => "$pki/example.com.key" };
 
 # ---------------------------------------------------------------------
-# httpd runs of the test's own: the whole exit status (a signal too) and
-# everything httpd printed.
-
-sub wait_status {
-    my ($status) = @_;
-    return { exit => $status >> 8, signal => $status & 127,
-             core => $status & 128 };
-}
-
-# Forks httpd with @args and its output on a pipe; returns (pid, pipe).
-sub spawn {
-    my (@args) = @_;
-    pipe(my $r, my $w) or die "pipe: $!";
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        close $r;
-        POSIX::setpgid(0, 0);
-        open STDERR, '>&', $w or die;
-        open STDOUT, '>&', $w or die;
-        open STDIN, '<', '/dev/null' or die;
-        exec HSTS::Httpd::httpd(), @args;
-        die "exec: $!";
-    }
-    close $w;
-    return ($pid, $r);
-}
-
-# Reads a pipe until $stop matches the text so far (or end of file);
-# gives up after $timeout seconds without a byte. Returns (text, matched).
-sub read_until {
-    my ($fh, $text, $stop, $timeout) = @_;
-    my $sel = IO::Select->new($fh);
-    for (;;) {
-        return ($text, 1) if $stop && $text =~ $stop;
-        $sel->can_read($timeout) or return ($text, 0);
-        my $n = sysread $fh, my $chunk, 65536;
-        return ($text, 0) unless $n;
-        $text .= $chunk;
-    }
-}
-
-sub write_conf {
-    my ($conf, $listen) = @_;
-    my $dir = HSTS::Httpd::new_dir();
-    my $file = catfile($dir, 'httpd.conf');
-    my $base = HSTS::Httpd::base_config($dir, listen => $listen,
-                                        loglevel => 'notice');
-    $base =~ s{^ErrorLog .*$}{ErrorLog /dev/stderr}m;
-    write_file($file, $base . $conf);
-    return ($dir, $file);
-}
+# httpd runs of the test's own, never under valgrind (the timings below
+# would mean nothing there): the whole exit status (a signal too) and
+# everything httpd printed are kept; a start waits up to 300 s for a
+# word from httpd.
 
 # `httpd -t`: { exit, signal, out, secs }.
-sub configtest {
+sub run_configtest {
     my ($conf, $listen) = @_;
-    my ($dir, $file) = write_conf($conf, $listen // [HSTS::Httpd::free_port()]);
-    my $t0 = time;
-    my ($pid, $r) = spawn('-t', '-d', $dir, '-f', $file);
-    my ($out) = read_until($r, '', undef, 300);
-    waitpid $pid, 0;
-    return { %{ wait_status($?) }, out => $out, secs => time - $t0 };
+    return HSTS::Httpd::config_check($conf, listen => $listen,
+                                     loglevel => 'notice', valgrind => 0);
 }
 
-# A foreground start: { ready => 1, pid, r, log, secs } once httpd says
-# it is ready, else { ready => 0, exit, signal, log }.
-sub start {
+# A foreground start; ready() says whether it started (else it has
+# stopped, with its exit status and what it logged).
+sub start_server {
     my ($conf, $listen) = @_;
-    my ($dir, $file) = write_conf($conf, $listen);
-    my $t0 = time;
-    my ($pid, $r) = spawn('-D', 'FOREGROUND', '-d', $dir, '-f', $file);
-    my ($log, $ready) = read_until($r, '', qr/resuming normal operations/, 300);
-    if ($ready) {
-        return { ready => 1, pid => $pid, r => $r, log => $log,
-                 secs => time - $t0, dir => $dir };
-    }
-    kill 'TERM', -$pid;    # in case it only went quiet
-    ($log) = read_until($r, $log, undef, 60);
-    waitpid $pid, 0;
-    return { ready => 0, %{ wait_status($?) }, log => $log };
-}
-
-# Stops a started server: { exit, signal, log }.
-sub stop {
-    my ($s) = @_;
-    kill 'TERM', $s->{pid};
-    my ($log) = read_until($s->{r}, $s->{log}, undef, 120);
-    waitpid $s->{pid}, 0;
-    return { %{ wait_status($?) }, log => $log };
-}
-
-sub ports {
-    my @p;
-    while (@p < $_[0]) {
-        my $port = HSTS::Httpd::free_port();
-        push @p, $port unless grep { $_ == $port } @p;
-    }
-    return @p;
-}
-
-sub tls_vhost {
-    my ($port, $name, $body, %o) = @_;
-    my $cert = $o{cert} // "$pki/example.com.crt";
-    my $key = exists $o{key} ? $o{key} : "$pki/example.com.key";
-    return qq{<VirtualHost 127.0.0.1:$port>\n    ServerName $name\n}
-         . qq{    SSLEngine on\n    SSLCertificateFile "$cert"\n}
-         . (defined $key ? qq{    SSLCertificateKeyFile "$key"\n} : '')
-         . ($o{chain} ? qq{    SSLCertificateChainFile "$o{chain}"\n} : '')
-         . $body . qq{</VirtualHost>\n};
-}
-
-sub plain_vhost {
-    my ($port, $name, $body) = @_;
-    return qq{<VirtualHost 127.0.0.1:$port>\n    ServerName $name\n$body}
-         . qq{</VirtualHost>\n};
-}
-
-sub sts_of {
-    my ($res) = @_;
-    return join ' | ', header_values($res, 'Strict-Transport-Security');
-}
-
-sub get {
-    my ($port, $tls, $host, $target, @headers) = @_;
-    return request(port => $port, tls => $tls, host => $host,
-                   target => $target, headers => \@headers);
-}
-
-# A redirect to exactly $want, with no header over plain HTTP.
-sub redirect_is {
-    my ($res, $want, $name) = @_;
-    my @loc = header_values($res, 'Location');
-    ok($res->{status} == 301 && @loc == 1 && $loc[0] eq $want
-       && !header_values($res, 'Strict-Transport-Security'), $name)
-        or diag("status $res->{status}, Location @loc, STS " . sts_of($res));
+    return HSTS::Httpd->start(conf => $conf, listen => $listen,
+                              may_fail => 1, timeout => 300, valgrind => 0);
 }
 
 # Not redirected; with exactly $sts, or none when $sts is undef.
-sub served_is {
+sub served_with {
     my ($res, $sts, $name) = @_;
-    my @sts = header_values($res, 'Strict-Transport-Security');
-    ok($res->{status} != 301 && $res->{status} != 308
-       && !header_values($res, 'Location')
-       && (defined $sts ? @sts == 1 && $sts[0] eq $sts : !@sts), $name)
-        or diag("status $res->{status}, STS " . sts_of($res));
-}
-
-sub no_crash {
-    my ($r, $name) = @_;
-    ok(!$r->{signal} && !$r->{core} && $r->{log} !~ $crash, $name)
-        or diag("exit $r->{exit}, signal $r->{signal}\n"
-                . substr($r->{log}, -3000));
+    response_is($res, { not_status => [301, 308], location => undef,
+                        sts => $sts }, $name);
 }
 
 # ---------------------------------------------------------------------
@@ -192,24 +63,23 @@ my $long_policy = 'max-age=31536000; '
                 . '; includeSubDomains; preload';
 my $long_zero_policy = 'max-age=' . ('0' x 4990) . '1';
 {
-    my ($p, $t) = ports(2);
+    my ($p, $t) = HSTS::Httpd::free_ports(2);
     my $conf = "HSTSLint On\nLogLevel hsts:warn\n"
-        . tls_vhost($t, 'max.example.com',
-                    "    HSTS On\n    HSTSMaxAge 18446744073709551615\n")
-        . tls_vhost($t, 'maxy.example.com',
-                    "    HSTS On\n    HSTSMaxAge 584942417355y\n")
-        . tls_vhost($t, 'zeros.example.com',
-                    "    HSTS On\n    HSTSMaxAge ${zeros}1y\n")
-        . tls_vhost($t, 'long.example.com',
-                    qq{    HSTSPolicy "} . ($long_policy =~ s/"/\\"/gr)
-                    . qq{"\n})
-        . tls_vhost($t, 'longzero.example.com',
-                    qq{    HSTSPolicy "$long_zero_policy"\n})
-        . plain_vhost($p, 'max.example.com',
-                      "    ServerAlias *.example.com\n    HSTSRedirect On\n");
+        . tls_vhost($t, $site, 'ServerName max.example.com', 'HSTS On',
+                    'HSTSMaxAge 18446744073709551615')
+        . tls_vhost($t, $site, 'ServerName maxy.example.com', 'HSTS On',
+                    'HSTSMaxAge 584942417355y')
+        . tls_vhost($t, $site, 'ServerName zeros.example.com', 'HSTS On',
+                    "HSTSMaxAge ${zeros}1y")
+        . tls_vhost($t, $site, 'ServerName long.example.com',
+                    'HSTSPolicy "' . ($long_policy =~ s/"/\\"/gr) . '"')
+        . tls_vhost($t, $site, 'ServerName longzero.example.com',
+                    qq{HSTSPolicy "$long_zero_policy"})
+        . vhost($p, 'ServerName max.example.com', 'ServerAlias *.example.com',
+                'HSTSRedirect On');
     ok(length($long_policy) > 5000, 'the long HSTSPolicy has over 5000 characters');
 
-    my $ct = configtest($conf, [$p, $t]);
+    my $ct = run_configtest($conf, [$p, $t]);
     my @over = $ct->{out} =~ /(max(?:y)?\.example\.com:$t \[header\.preloadable\.max_age\.over_10_years\])/g;
     my @unknown = $ct->{out} =~ /long\.example\.com:$t \[header\.parse\.unknown_directive\]/g;
     ok($ct->{exit} == 0 && !$ct->{signal} && $ct->{out} =~ /Syntax OK/,
@@ -219,22 +89,25 @@ my $long_zero_policy = 'max-age=' . ('0' x 4990) . '1';
     like($ct->{out}, qr/longzero\.example\.com:$t \[header\.parse\.max_age\.leading_zero\]/,
          '4990 leading zeros: a leading_zero finding');
 
-    my $s = start($conf, [$p, $t]);
-    ok($s->{ready}, 'huge values: the server starts')
-        or diag(substr($s->{log}, -3000));
+    my $s = start_server($conf, [$p, $t]);
+    ok($s->ready, 'huge values: the server starts')
+        or diag(substr(join('', $s->lines), -3000));
+    my $http = requester(port => $p);
+    my $https = requester(port => $t, tls => 1);
     my %want = ('max.example.com' => 'max-age=18446744073709551615',
                 'maxy.example.com' => 'max-age=18446744073707280000',
                 'zeros.example.com' => 'max-age=31536000',
                 'long.example.com' => 'max-age=31536000; includeSubDomains; preload',
                 'longzero.example.com' => 'max-age=1');
     for my $host (sort keys %want) {
-        served_is(get($t, 1, $host, '/static.txt'), $want{$host},
-                  "$host: header '$want{$host}'");
+        served_with($https->(host => $host, target => '/static.txt'),
+                    $want{$host}, "$host: header '$want{$host}'");
     }
-    redirect_is(get($p, 0, 'max.example.com', '/static.txt?q'),
-                "https://max.example.com:$t/static.txt?q",
+    redirect_is($http->(host => 'max.example.com', target => '/static.txt?q'),
+                301, "https://max.example.com:$t/static.txt?q",
                 'huge values: the plain host redirects, without the header');
-    no_crash(stop($s), 'huge values: stopped cleanly, no crash');
+    $s->stop;
+    no_crash($s, 'huge values: stopped cleanly, no crash');
 }
 
 # ---------------------------------------------------------------------
@@ -256,7 +129,7 @@ for my $case (
     ['HSTSRedirect ' . ('On' x 2500), qr/HSTSRedirect: "(?:On){100}.*is not allowed/s],
 ) {
     my ($line, $re) = @$case;
-    my $ct = configtest("$line\n");
+    my $ct = run_configtest("$line\n");
     my ($name) = $line =~ /^(\S+ .{0,30})/;
     ok($ct->{exit} == 1 && !$ct->{signal} && $ct->{out} =~ /Syntax error on line \d+ of /
        && $ct->{out} =~ $re, "refused with a clear message: $name...")
@@ -267,79 +140,89 @@ for my $case (
 # 3. Thousands: exclusions, trusted proxies, aliases, ignored codes.
 
 {
-    my ($p, $t) = ports(2);
+    my ($p, $t) = HSTS::Httpd::free_ports(2);
     my @aliases = map { ("n$_.alias.example.com", "*.w$_.alias.example.com") }
                   0 .. 2499;
-    my $alias_lines = '';
+    my @alias_lines;
     for (my $i = 0; $i < @aliases; $i += 100) {
-        $alias_lines .= '    ServerAlias '
-                      . join(' ', @aliases[$i .. $i + 99]) . "\n";
+        push @alias_lines, 'ServerAlias ' . join(' ', @aliases[$i .. $i + 99]);
     }
-    my $exclude_lines = join '', map { "    HSTSRedirectExclude /p$_\n" } 0 .. 2999;
-    my $exclude_one = '    HSTSRedirectExclude '
-                    . join(' ', map { "/q$_/" } 0 .. 999) . "\n";
+    my @exclude_lines = map { "HSTSRedirectExclude /p$_" } 0 .. 2999;
+    my $exclude_one = 'HSTSRedirectExclude '
+                    . join(' ', map { "/q$_/" } 0 .. 999);
     my @blocks = ((map { "10.@{[ $_ >> 8 ]}.@{[ $_ & 255 ]}.1/32" } 0 .. 1499),
                   (map { sprintf '2001:db8::%x/128', $_ } 0 .. 1499));
-    my $proxy_lines = join '', map { "    HSTSTrustedProxy $_\n" } @blocks;
-    my $ignores = '    HSTSLintIgnore '
+    my @proxy_lines = map { "HSTSTrustedProxy $_" } @blocks;
+    my $ignores = 'HSTSLintIgnore '
                 . join(' ', ('tls.cert.expires_soon', 'domain.is_subdomain',
-                             'config.hsts.plain_vhost') x 1000) . "\n";
+                             'config.hsts.plain_vhost') x 1000);
 
     my $conf = "LogLevel hsts:warn\n"
-        . plain_vhost($p, 'alias.example.com',
-                      "$alias_lines    HSTSRedirect On\n$exclude_lines$exclude_one")
-        . plain_vhost($p, 'proxy.example.com',
-                      "    HSTS On\n    HSTSRedirect On\n$proxy_lines"
-                      . "    HSTSTrustedProxy 127.0.0.1\n$ignores")
-        . plain_vhost($p, 'noproxy.example.com',
-                      "    HSTS On\n    HSTSRedirect On\n$proxy_lines$ignores")
-        . tls_vhost($t, 'alias.example.com', "$alias_lines    HSTS On\n");
+        . vhost($p, 'ServerName alias.example.com', @alias_lines,
+                'HSTSRedirect On', @exclude_lines, $exclude_one)
+        . vhost($p, 'ServerName proxy.example.com', 'HSTS On',
+                'HSTSRedirect On', @proxy_lines, 'HSTSTrustedProxy 127.0.0.1',
+                $ignores)
+        . vhost($p, 'ServerName noproxy.example.com', 'HSTS On',
+                'HSTSRedirect On', @proxy_lines, $ignores)
+        . tls_vhost($t, $site, 'ServerName alias.example.com', @alias_lines,
+                    'HSTS On');
 
-    my $ct = configtest($conf, [$p, $t]);
+    my $ct = run_configtest($conf, [$p, $t]);
     ok($ct->{exit} == 0 && !$ct->{signal} && $ct->{out} =~ /Syntax OK/,
        'thousands: configtest passes') or diag(substr($ct->{out}, 0, 3000));
     ok($ct->{secs} < 30, sprintf 'thousands: configtest in %.1f s', $ct->{secs});
     unlike($ct->{out}, qr/proxy\.example\.com:$p \[config\.hsts\.plain_vhost\]/,
            '3000 HSTSLintIgnore codes are honoured');
 
-    my $s = start($conf, [$p, $t]);
-    ok($s->{ready}, 'thousands: the server starts') or diag(substr($s->{log}, -3000));
-    redirect_is(get($p, 0, 'n2499.alias.example.com', '/x'),
-                "https://n2499.alias.example.com:$t/x",
+    my $s = start_server($conf, [$p, $t]);
+    ok($s->ready, 'thousands: the server starts')
+        or diag(substr(join('', $s->lines), -3000));
+    my $http = requester(port => $p);
+    my $https = requester(port => $t, tls => 1);
+    my $alias = requester(port => $p, host => 'alias.example.com');
+    redirect_is($http->(host => 'n2499.alias.example.com', target => '/x'),
+                301, "https://n2499.alias.example.com:$t/x",
                 'the 5000th alias: redirected to itself on the TLS port');
-    redirect_is(get($p, 0, 'Deep.Sub.W2499.alias.example.com', '/x'),
-                "https://deep.sub.w2499.alias.example.com:$t/x",
+    redirect_is($http->(host => 'Deep.Sub.W2499.alias.example.com',
+                        target => '/x'),
+                301, "https://deep.sub.w2499.alias.example.com:$t/x",
                 'the last wildcard of 2500: redirected to the name asked for');
-    redirect_is(get($p, 0, 'w2499.alias.example.com.evil.example', '/x'),
-                "https://alias.example.com:$t/x",
+    redirect_is($http->(host => 'w2499.alias.example.com.evil.example',
+                        target => '/x'),
+                301, "https://alias.example.com:$t/x",
                 'a name past the wildcards: to the ServerName');
-    served_is(get($p, 0, 'alias.example.com', '/p2999/static.txt'), undef,
-              'the 3000th HSTSRedirectExclude line is honoured');
-    served_is(get($p, 0, 'alias.example.com', '/q999'), undef,
-              'the 1000th prefix of one line is honoured');
-    served_is(get($p, 0, 'alias.example.com', '/.well-known/acme-challenge/x'),
-              undef, 'the ACME default is still there');
-    redirect_is(get($p, 0, 'alias.example.com', '/p3000'),
-                "https://alias.example.com:$t/p3000",
+    served_with($alias->(target => '/p2999/static.txt'), undef,
+                'the 3000th HSTSRedirectExclude line is honoured');
+    served_with($alias->(target => '/q999'), undef,
+                'the 1000th prefix of one line is honoured');
+    served_with($alias->(target => '/.well-known/acme-challenge/x'), undef,
+                'the ACME default is still there');
+    redirect_is($alias->(target => '/p3000'),
+                301, "https://alias.example.com:$t/p3000",
                 'a path under no prefix of 4000: redirected');
-    redirect_is(get($p, 0, 'alias.example.com', '/p29990'),
-                "https://alias.example.com:$t/p29990",
+    redirect_is($alias->(target => '/p29990'),
+                301, "https://alias.example.com:$t/p29990",
                 'prefixes match whole segments among thousands');
-    served_is(get($p, 0, 'proxy.example.com', '/static.txt',
-                  'X-Forwarded-Proto' => 'https'), 'max-age=31536000',
-              'the 3001st trusted proxy: https believed, header sent');
-    redirect_is(get($p, 0, 'proxy.example.com', '/static.txt',
-                    'X-Forwarded-Proto' => 'http'),
-                'https://proxy.example.com/static.txt',
+    my $proxied = sub {
+        my ($host, $xfp) = @_;
+        return $http->(host => $host, target => '/static.txt',
+                       headers => ['X-Forwarded-Proto' => $xfp]);
+    };
+    served_with($proxied->('proxy.example.com', 'https'), 'max-age=31536000',
+                'the 3001st trusted proxy: https believed, header sent');
+    redirect_is($proxied->('proxy.example.com', 'http'),
+                301, 'https://proxy.example.com/static.txt',
                 'the 3001st trusted proxy: http redirected');
-    redirect_is(get($p, 0, 'noproxy.example.com', '/static.txt',
-                    'X-Forwarded-Proto' => 'https'),
-                'https://noproxy.example.com/static.txt',
+    redirect_is($proxied->('noproxy.example.com', 'https'),
+                301, 'https://noproxy.example.com/static.txt',
                 '3000 blocks without the client: its header ignored');
-    served_is(get($t, 1, 'x.w1234.alias.example.com', '/static.txt'),
-              'max-age=31536000',
-              'the TLS host with 5000 aliases sends the header');
-    no_crash(stop($s), 'thousands: stopped cleanly, no crash');
+    served_with($https->(host => 'x.w1234.alias.example.com',
+                         target => '/static.txt'),
+                'max-age=31536000',
+                'the TLS host with 5000 aliases sends the header');
+    $s->stop;
+    no_crash($s, 'thousands: stopped cleanly, no crash');
 }
 
 # ---------------------------------------------------------------------
@@ -347,12 +230,14 @@ for my $case (
 # ones they redirect to, every name on its own TLS host.
 
 {
-    my ($p, $t) = ports(2);
+    my ($p, $t) = HSTS::Httpd::free_ports(2);
     my $conf = "HSTS On\nHSTSRedirect On\nHSTSIncludeSubDomains On\n"
              . "LogLevel hsts:warn\n"
-             . join('', map { plain_vhost($p, "h$_.example.com", '') } 0 .. 999)
-             . join('', map { tls_vhost($t, "h$_.example.com", '') } 0 .. 999);
-    my $ct = configtest($conf, [$p, $t]);
+             . join('', map { vhost($p, "ServerName h$_.example.com") }
+                        0 .. 999)
+             . join('', map { tls_vhost($t, $site, "ServerName h$_.example.com") }
+                        0 .. 999);
+    my $ct = run_configtest($conf, [$p, $t]);
     ok($ct->{exit} == 0 && !$ct->{signal} && $ct->{out} =~ /Syntax OK/,
        '2000 virtual hosts: configtest passes')
         or diag(substr($ct->{out}, 0, 3000));
@@ -362,21 +247,24 @@ for my $case (
     ok($ct->{secs} < 30, sprintf '2000 virtual hosts: configtest in %.1f s',
                                  $ct->{secs});
 
-    my $s = start($conf, [$p, $t]);
-    ok($s->{ready}, sprintf('2000 virtual hosts: the server starts (%.1f s)',
-                            $s->{secs} // 0))
-        or diag(substr($s->{log}, -3000));
-    redirect_is(get($p, 0, 'h999.example.com', '/x'),
-                "https://h999.example.com:$t/x",
+    my $t0 = time;
+    my $s = start_server($conf, [$p, $t]);
+    ok($s->ready, sprintf('2000 virtual hosts: the server starts (%.1f s)',
+                          time - $t0))
+        or diag(substr(join('', $s->lines), -3000));
+    my $http = requester(port => $p);
+    my $https = requester(port => $t, tls => 1);
+    redirect_is($http->(host => 'h999.example.com', target => '/x'),
+                301, "https://h999.example.com:$t/x",
                 'the 1000th plain host redirects to its TLS host');
-    redirect_is(get($p, 0, 'h0.example.com', '/x'),
-                "https://h0.example.com:$t/x",
+    redirect_is($http->(host => 'h0.example.com', target => '/x'),
+                301, "https://h0.example.com:$t/x",
                 'the first plain host redirects to its TLS host');
-    served_is(get($t, 1, 'h999.example.com', '/static.txt'),
-              'max-age=31536000; includeSubDomains',
-              'the 1000th TLS host sends the header');
-    my $r = stop($s);
-    no_crash($r, '2000 virtual hosts: stopped cleanly, no crash');
+    served_with($https->(host => 'h999.example.com', target => '/static.txt'),
+                'max-age=31536000; includeSubDomains',
+                'the 1000th TLS host sends the header');
+    $s->stop;
+    no_crash($s, '2000 virtual hosts: stopped cleanly, no crash');
 }
 
 # ---------------------------------------------------------------------
@@ -389,9 +277,9 @@ for my $case (
 my $certs = HSTS::Httpd::new_dir();
 my %file;
 {
-    my $crt = do { local (@ARGV, $/) = "$pki/example.com.crt"; <> };
-    my $key = do { local (@ARGV, $/) = "$pki/example.com.key"; <> };
-    my $ca = do { local (@ARGV, $/) = "$pki/ca.crt"; <> };
+    my $crt = read_file("$pki/example.com.crt");
+    my $key = read_file("$pki/example.com.key");
+    my $ca = read_file("$pki/ca.crt");
     my $put = sub {
         my ($name, $bytes) = @_;
         $file{$name} = "$certs/$name";
@@ -462,11 +350,13 @@ for my $case (@cert_cases) {
   SKIP: {
         skip "$name: root reads a file of mode 000", 3
             if $cert =~ /unreadable/ && $> == 0;
-        my ($p, $t) = ports(2);
+        my ($p, $t) = HSTS::Httpd::free_ports(2);
+        my %files = (crt => $cert, key => $site->{key}, %o);
         my $conf = "LogLevel hsts:warn\n"
-                 . tls_vhost($t, 'tls.example.com', "    HSTS On\n", cert => $cert, %o)
-                 . plain_vhost($p, 'tls.example.com', "    HSTSRedirect On\n");
-        my $ct = configtest($conf, [$p, $t]);
+                 . tls_vhost($t, \%files, 'ServerName tls.example.com',
+                             'HSTS On')
+                 . vhost($p, 'ServerName tls.example.com', 'HSTSRedirect On');
+        my $ct = run_configtest($conf, [$p, $t]);
         my $ok;
         if ($ct_want eq 'refused') {
             $ok = $ct->{exit} == 1 && $ct->{out} =~ /Syntax error on line \d+/
@@ -486,7 +376,8 @@ for my $case (@cert_cases) {
                                    : 'passes'))
             or diag("exit $ct->{exit} signal $ct->{signal}:\n" . substr($ct->{out}, 0, 2000));
 
-        my $s = start($conf, [$p, $t]);
+        my $s = start_server($conf, [$p, $t]);
+        my $log = join '', $s->lines;
         if ($start_want ne 'works') {
             my %says = (
                 missing => qr/SSLCertificateFile: file '\Q$cert\E' does not exist or is empty/,
@@ -494,21 +385,27 @@ for my $case (@cert_cases) {
                 key => qr/AH02564: Failed to configure encrypted \(\?\) private key tls\.example\.com:443:0, check \Q$cert\E/,
                 chain => qr/AH01903: Failed to configure CA certificate chain/,
             );
-            ok(!$s->{ready} && $s->{exit} == 1 && $s->{log} =~ $says{$start_want},
+            $s->stop;
+            my $exit = $s->status->{exit};
+            ok(!$s->ready && $exit == 1 && $log =~ $says{$start_want},
                "$name: the start is refused, mod_ssl says why")
-                or diag($s->{ready} ? 'it started' : "exit $s->{exit}:\n$s->{log}");
-            no_crash($s->{ready} ? stop($s) : $s, "$name: no crash");
+                or diag($s->ready ? 'it started' : "exit $exit:\n$log");
+            no_crash($s, "$name: no crash");
         }
         else {
-            ok($s->{ready} && ($ct_want ne 'unreadable' || $s->{log}
+            ok($s->ready && ($ct_want ne 'unreadable' || $log
                    =~ /tls\.example\.com:$t \[tls\.cert\.unreadable\]/),
                "$name: the server starts"
                . ($ct_want eq 'unreadable' ? ', logging the lint\'s finding' : ''))
-                or diag("exit " . ($s->{exit} // '') . ":\n$s->{log}");
-            if ($s->{ready}) {
-                my $res = get($t, 1, 'tls.example.com', '/static.txt');
-                served_is($res, 'max-age=31536000', "$name: the TLS host answers with the header");
-                no_crash(stop($s), "$name: no crash");
+                or diag('exit ' . ($s->ready ? '' : $s->status->{exit})
+                        . ":\n$log");
+            if ($s->ready) {
+                my $res = request(port => $t, tls => 1,
+                                  host => 'tls.example.com',
+                                  target => '/static.txt');
+                served_with($res, 'max-age=31536000', "$name: the TLS host answers with the header");
+                $s->stop;
+                no_crash($s, "$name: no crash");
             }
             else {
                 fail("$name: the TLS host answers with the header");

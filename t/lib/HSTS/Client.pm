@@ -13,8 +13,8 @@ use File::Spec::Functions qw(catfile rel2abs);
 use FindBin ();
 
 use parent 'Exporter';
-our @EXPORT_OK = qw(connect_to request header_values h2_request ca_file
-                    port_of);
+our @EXPORT_OK = qw(connect_to request requester header_values h2_request
+                    ca_file port_of);
 
 # The suite's test CA, which signs the certificate of every test host.
 sub ca_file {
@@ -187,12 +187,14 @@ sub close {
 #         target => '/', version => '1.1', headers => [name => value, ...],
 #         body => '...', raw => 'whole request bytes', conn => $c)
 # Sends one request and returns its response; without 'conn' it opens a
-# connection for it (SNI = host) and closes it afterwards.
+# connection for it (SNI = host; addr and ca as for connect_to) and
+# closes it afterwards.
 sub request {
     my (%a) = @_;
     my $method = $a{method} // 'GET';
     my $conn = $a{conn} // connect_to(port => $a{port}, tls => $a{tls},
-                                      sni => $a{sni} // $a{host});
+                                      sni => $a{sni} // $a{host},
+                                      addr => $a{addr}, ca => $a{ca});
     my $raw = $a{raw};
     if (!defined $raw) {
         my $version = $a{version} // '1.1';
@@ -212,6 +214,14 @@ sub request {
     my $res = $conn->read_response(head => $method eq 'HEAD');
     $conn->close unless $a{conn};
     return $res;
+}
+
+# A function that sends request(%defaults, @_): what a test asks one
+# host again and again, e.g. requester(port => $tls, tls => 1,
+# host => 'example.com')->(target => '/static.txt').
+sub requester {
+    my (%defaults) = @_;
+    return sub { return request(%defaults, @_) };
 }
 
 # Every value of a header field, in order, by case-insensitive name.

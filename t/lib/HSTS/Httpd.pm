@@ -14,6 +14,7 @@ use IO::Handle ();
 use IO::Select ();
 use IO::Socket::IP ();
 use POSIX qw(WNOHANG);
+use Time::HiRes ();
 use Apache::Test ();
 use HSTS::Util qw(write_file process_alive wait_until);
 
@@ -24,25 +25,48 @@ sub httpd     { return $vars->{httpd} }
 sub libexec   { return $vars->{libexecdir} }
 sub module_so { return catfile(top_dir(), '.libs', 'mod_hsts.so') }
 sub mpm       { return $ENV{HSTS_TEST_MPM} || 'event' }
+# The suite's certificates (HSTS::Certs::make_test_pki): ca.crt, and
+# example.com.crt / .key for every test host name.
+sub pki_dir   { return catfile(top_dir(), 't', 'pki') }
 
 # Valgrind (HSTS_TEST_VALGRIND=<log directory>, see HSTS::TestRun): the
-# command that goes before httpd's, or nothing.
+# command that goes before httpd's, or nothing (also when a test's
+# options say valgrind => 0).
 sub valgrind {
-    my ($tag) = @_;
+    my ($tag, %opt) = @_;
     return () unless $ENV{HSTS_TEST_VALGRIND};
+    return () if defined $opt{valgrind} && !$opt{valgrind};
     require HSTS::TestRun;
     return HSTS::TestRun::valgrind_command($tag);
 }
-sub under_valgrind { return !!$ENV{HSTS_TEST_VALGRIND} }
 
-# A free loopback port (bound and released: good enough on a test machine).
-sub free_port {
-    my $s = IO::Socket::IP->new(LocalHost => '127.0.0.1', LocalPort => 0,
-                                Proto => 'tcp', Listen => 1)
-        or die "no free port: $@";
+# A free port on $addr (bound and released: good enough on a test
+# machine; for "::", free on IPv4 too), or undef when $addr cannot be
+# bound (no IPv6 here).
+sub free_port_on {
+    my ($addr) = @_;
+    my $s = IO::Socket::IP->new(LocalHost => $addr, LocalPort => 0,
+                                Proto => 'tcp', Listen => 1, V6Only => 0)
+        or return undef;
     my $port = $s->sockport;
     close $s;
     return $port;
+}
+
+# A free loopback port.
+sub free_port {
+    return free_port_on('127.0.0.1') // die "no free port: $@";
+}
+
+# $n different free loopback ports.
+sub free_ports {
+    my ($n) = @_;
+    my @ports;
+    while (@ports < $n) {
+        my $port = free_port();
+        push @ports, $port unless grep { $_ == $port } @ports;
+    }
+    return @ports;
 }
 
 # The modules every test configuration loads; extra ones by name.
@@ -79,20 +103,37 @@ sub base_config {
         . ($opt{mutex} // qq{Mutex file:$dir default\n});
 }
 
+# A wait status ($?) as { exit, signal, core }.
+sub wait_status {
+    my ($status) = @_;
+    return { exit => $status >> 8, signal => $status & 127,
+             core => $status & 128 ? 1 : 0 };
+}
+
 # Runs `httpd -t` on base config + $conf (or, with raw => 1, on $conf
-# alone). Returns (exit status, output, config file name).
-# env => { NAME => value }: environment variables for httpd.
-sub config_test {
+# alone). Returns { exit, signal, core, out, file, secs }: the whole exit
+# status, the output, the configuration file and how long it took.
+# env => { NAME => value }: environment variables for httpd;
+# valgrind => 0: never under valgrind.
+sub config_check {
     my ($conf, %opt) = @_;
     my $dir = $opt{dir} // new_dir();
     my $file = catfile($dir, 'httpd.conf');
     write_file($file, ($opt{raw} ? '' : base_config($dir, %opt)) . $conf);
-    my @cmd = (valgrind('configtest'), httpd(), '-t', '-d', $dir, '-f', $file,
-               map { ('-D', $_) } @{ $opt{defines} // [] });
+    my @cmd = (valgrind('configtest', %opt), httpd(), '-t', '-d', $dir,
+               '-f', $file, map { ('-D', $_) } @{ $opt{defines} // [] });
     my %env = %{ $opt{env} // {} };
     local @ENV{keys %env} = values %env;
+    my $t0 = Time::HiRes::time();
     my $out = qx{@{[ join ' ', map { quotemeta } @cmd ]} 2>&1};
-    return ($? >> 8, $out, $file);
+    return { %{ wait_status($?) }, out => $out, file => $file,
+             secs => Time::HiRes::time() - $t0 };
+}
+
+# config_check's exit status, output and configuration file.
+sub config_test {
+    my $r = config_check(@_);
+    return ($r->{exit}, $r->{out}, $r->{file});
 }
 
 # Runs `httpd -k $action` (start, graceful, stop, ...) on the
@@ -125,16 +166,21 @@ sub line_of {
 # with its error log on a pipe and returns once httpd has logged that it
 # is ready ("resuming normal operations"), or dies with what it logged.
 # env => { NAME => value }: environment variables for httpd.
+# timeout => seconds httpd may stay silent while starting (default 60).
+# may_fail => 1: a start that fails returns the server anyway, stopped
+# (ready false; its exit status and every line it logged kept).
 # Under valgrind (HSTS_TEST_VALGRIND) it starts httpd -X (one process,
 # which logs no "resuming normal operations": ready once it has written
 # its pid file), unless restarts => 1 says the test restarts the server:
 # then it is the usual multi-process server, every process under valgrind.
+# valgrind => 0: never under valgrind.
 sub start {
     my ($class, %opt) = @_;
     my $dir = $opt{dir} // new_dir();
     my $file = catfile($dir, 'httpd.conf');
     my $listen = $opt{listen} // [free_port()];
-    my $one_process = under_valgrind() && !$opt{restarts};
+    my @valgrind = valgrind('start', %opt);
+    my $one_process = @valgrind && !$opt{restarts};
     my $base = base_config($dir, %opt, listen => $listen,
                            loglevel => $opt{loglevel} // 'notice');
     # the error log goes to httpd's stderr, which is our pipe
@@ -159,7 +205,7 @@ sub start {
         open STDERR, '>&', $w or die;
         open STDOUT, '>&', $w or die;
         open STDIN, '<', '/dev/null' or die;
-        exec valgrind('start'), httpd(),
+        exec @valgrind, httpd(),
              ($one_process ? '-X' : ('-D', 'FOREGROUND')),
              '-d', $dir, '-f', $file,
              map { ('-D', $_) } @{ $opt{defines} // [] };
@@ -168,10 +214,17 @@ sub start {
     close $w;
     my $self = bless { pid => $pid, dir => $dir, file => $file, log => $r,
                        lines => [], ports => $listen, generation => 0,
-                       base => $base, one_process => $one_process }, $class;
-    my $ready = $one_process ? $self->wait_pid_file
-                             : $self->wait_for(qr/resuming normal operations/);
-    $ready or die "httpd did not start:\n" . join('', @{ $self->{lines} });
+                       base => $base, one_process => $one_process,
+                       valgrind => scalar @valgrind }, $class;
+    $self->{ready} = $one_process
+        ? $self->wait_pid_file
+        : $self->wait_for(qr/resuming normal operations/, $opt{timeout});
+    return $self if $self->{ready};
+    die "httpd did not start:\n" . join('', @{ $self->{lines} })
+        unless $opt{may_fail};
+    # it may only have gone quiet: stop it and its children (its group)
+    kill 'TERM', -$pid if $self->{pid};
+    $self->reap;
     return $self;
 }
 
@@ -196,6 +249,7 @@ sub wait_pid_file {
         push @{ $self->{lines} }, $1 while $self->{buf} =~ s/\A([^\n]*\n)//;
         return 1 if $seen;
         if (waitpid($self->{pid}, WNOHANG) == $self->{pid}) {
+            $self->{status} = wait_status($?);
             delete $self->{pid};
             return 0;
         }
@@ -207,8 +261,13 @@ sub wait_pid_file {
     }
 }
 
-sub port  { return $_[0]{ports}[ $_[1] // 0 ] }
-sub lines { return @{ $_[0]{lines} } }
+sub port   { return $_[0]{ports}[ $_[1] // 0 ] }
+sub lines  { return @{ $_[0]{lines} } }
+sub ready  { return $_[0]{ready} }
+# How the server exited ({ exit, signal, core }), once it has.
+sub status { return $_[0]{status} }
+# Whether it ran under valgrind (whose exit status it then is).
+sub ran_under_valgrind { return $_[0]{valgrind} }
 
 # Replaces the configuration after the common head (same ports, same
 # error log) with $conf, for the next graceful restart to read.
@@ -273,17 +332,27 @@ sub children {
     return @pids;
 }
 
+# Stops the server; returns every line it logged, as one text.
 sub stop {
     my ($self) = @_;
-    return unless $self->{pid};
-    kill 'TERM', $self->{pid};
-    # every line up to the end, to $self->{lines}
+    if ($self->{pid}) {
+        kill 'TERM', $self->{pid};
+        $self->reap;
+    }
+    return join '', @{ $self->{lines} };
+}
+
+# Reads what httpd logs until it exits, then reaps it (its exit status
+# to status()).
+sub reap {
+    my ($self) = @_;
     $self->wait_for(qr/(?!)/);
     push @{ $self->{lines} }, $self->{buf} if length($self->{buf} // '');
     $self->{buf} = '';
+    return unless $self->{pid};
     waitpid $self->{pid}, 0;
+    $self->{status} = wait_status($?);
     delete $self->{pid};
-    return join '', @{ $self->{lines} };
 }
 
 sub DESTROY {

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 package HSTS::Lint;
 # What the startup lint's tests share (t/lint*.t): certificates made for
-# the test, configuration pieces, and the lint's lines read back out of
-# httpd's output.
+# the test, configuration pieces (t/hostile_config.t builds with them
+# too), and the lint's lines read back out of httpd's output.
 use strict;
 use warnings FATAL => 'all';
 
@@ -95,12 +95,18 @@ sub vhost {
          . "</VirtualHost>\n";
 }
 
-# A TLS virtual host with the certificate $cert (a make_cert() result).
+# A TLS virtual host with the certificate $cert (a make_cert() result:
+# { crt, key }; no key line when key is undef, and a chain file when
+# chain is given).
 sub tls_vhost {
     my ($port, $cert, @lines) = @_;
     return vhost($port, 'SSLEngine on',
                  qq{SSLCertificateFile "$cert->{crt}"},
-                 qq{SSLCertificateKeyFile "$cert->{key}"}, @lines);
+                 (defined $cert->{key}
+                  ? qq{SSLCertificateKeyFile "$cert->{key}"} : ()),
+                 ($cert->{chain}
+                  ? qq{SSLCertificateChainFile "$cert->{chain}"} : ()),
+                 @lines);
 }
 
 # ------------------------------------------------------------------
