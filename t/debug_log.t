@@ -13,13 +13,13 @@ use lib "$FindBin::Bin/lib";
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Httpd ();
-use HSTS::Client qw(connect_to request);
+use HSTS::Client qw(requester);
 use HSTS::Lint qw(pki tls_vhost vhost);
 
 plan tests => 9;
 
 my $pki = pki();
-my ($P, $T) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+my ($P, $T) = HSTS::Httpd::free_ports(2);
 my $conf = tls_vhost($T, $pki->{good}, 'ServerName example.com',
                      'HSTS On',
                      '<Location "/status/">',
@@ -38,19 +38,14 @@ sub run_at {
     my ($loglevel) = @_;
     my $httpd = HSTS::Httpd->start(listen => [$P, $T], conf => $conf,
                                    loglevel => $loglevel);
-    my $tls = sub {
-        my ($target) = @_;
-        my $c = connect_to(port => $T, tls => 1, sni => 'example.com',
-                           ca => $pki->{ca}{crt});
-        return request(conn => $c, host => 'example.com', target => $target,
-                       headers => [Connection => 'close']);
-    };
-    $tls->('/static.txt');
-    $tls->('/status/ok.txt');
-    request(port => $P, host => 'example.com', target => '/static.txt?a=b');
-    request(port => $P, host => 'example.com', target => '/healthz');
-    request(port => $P, host => 'proxied.example.com',
-            target => '/static.txt',
+    my $https = requester(port => $T, tls => 1, host => 'example.com',
+                          ca => $pki->{ca}{crt});
+    my $http = requester(port => $P, host => 'example.com');
+    $https->(target => '/static.txt');
+    $https->(target => '/status/ok.txt');
+    $http->(target => '/static.txt?a=b');
+    $http->(target => '/healthz');
+    $http->(host => 'proxied.example.com', target => '/static.txt',
             headers => ['X-Forwarded-Proto' => 'https']);
     return $httpd->stop;
 }

@@ -34,7 +34,7 @@ sub cert_for {
 }
 
 for my $file (@examples) {
-    my ($http, $https) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($http, $https) = HSTS::Httpd::free_ports(2);
     my $conf = read_file($file);
     $conf =~ s{/etc/letsencrypt/live/([^/\s]+)/(fullchain\.pem|privkey\.pem)}
               {cert_for($1, $2)}ge;

@@ -15,17 +15,17 @@ use File::Path qw(make_path);
 use File::Spec::Functions qw(catfile);
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
-use HSTS::Client qw(connect_to request header_values h2_request);
+use HSTS::Client qw(connect_to request requester header_values h2_request);
 use HSTS::Httpd ();
+use HSTS::Assert qw(sts_is no_crash);
 
 plan tests => 22;
 
-my $top = HSTS::Httpd::top_dir();
-my $pki = catfile($top, 't', 'pki');
-my $htdocs = catfile($top, 't', 'htdocs');
+my $pki = HSTS::Httpd::pki_dir();
+my $htdocs = catfile(HSTS::Httpd::top_dir(), 't', 'htdocs');
 my $policy = 'max-age=31536000; includeSubDomains; preload';
 my $cache_dir = HSTS::Httpd::new_dir();
-my ($tls, $plain) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+my ($tls, $plain) = HSTS::Httpd::free_ports(2);
 
 my $common = <<"EOF";
 TypesConfig /etc/mime.types
@@ -68,58 +68,56 @@ EOF
 my @modules = ('mime', 'alias', 'cgid', 'http2', 'proxy', 'proxy_http');
 my $server = HSTS::Httpd->start(listen => [$tls, $plain],
                                 modules => \@modules, conf => $common);
+my $hsts_error = qr/\[hsts:(?:error|crit)\]/;
 
-sub get {
-    my (%a) = @_;
-    return request(port => $tls, tls => 1, host => 'example.com', %a);
-}
+my $https = requester(port => $tls, tls => 1, host => 'example.com');
 
-sub sts_is {
-    my ($res, $status, $name) = @_;
-    my @sts = header_values($res, 'Strict-Transport-Security');
-    ok($res->{status} == $status && @sts == 1 && $sts[0] eq $policy, $name)
-        or diag("status $res->{status}, STS: @sts\n$res->{head}");
-}
-
-sts_is(get(target => '/static.txt'), 200, 'a file: set in fixups');
-sts_is(get(target => '/static.txt', method => 'HEAD'), 200, 'HEAD');
+sts_is($https->(target => '/static.txt'), 200, $policy,
+       'a file: set in fixups');
+sts_is($https->(target => '/static.txt', method => 'HEAD'), 200, $policy,
+       'HEAD');
 {
-    my $first = get(target => '/static.txt');
+    my $first = $https->(target => '/static.txt');
     my ($etag) = header_values($first, 'ETag');
-    sts_is(get(target => '/static.txt', headers => ['If-None-Match' => $etag]),
-           304, '304');
+    sts_is($https->(target => '/static.txt',
+                    headers => ['If-None-Match' => $etag]),
+           304, $policy, '304');
 }
-sts_is(get(target => '/missing'), 404, '404 through ErrorDocument');
-sts_is(get(target => '/moved'), 301, 'mod_alias redirect');
-sts_is(get(target => '/static.txt', method => 'BREW'), 501, '501');
-sts_is(get(target => '/cgi/sts.cgi'), 200, 'a CGI script\'s header is replaced');
-sts_is(get(target => '/cgi/bad-header.cgi'), 500,
+sts_is($https->(target => '/missing'), 404, $policy,
+       '404 through ErrorDocument');
+sts_is($https->(target => '/moved'), 301, $policy, 'mod_alias redirect');
+sts_is($https->(target => '/static.txt', method => 'BREW'), 501, $policy,
+       '501');
+sts_is($https->(target => '/cgi/sts.cgi'), 200, $policy,
+       'a CGI script\'s header is replaced');
+sts_is($https->(target => '/cgi/bad-header.cgi'), 500, $policy,
        'a 500 raised while the CGI response starts');
-sts_is(get(target => '/proxy/static.txt'), 200, 'proxied');
+sts_is($https->(target => '/proxy/static.txt'), 200, $policy, 'proxied');
 sts_is(h2_request(port => $tls, host => 'example.com', target => '/static.txt'),
-       200, 'HTTP/2');
+       200, $policy, 'HTTP/2');
 
 # mod_cache answers the second request in its quick handler: no fixups.
 {
-    my $log = $server->stop;
-    unlike($log, qr/exit signal|Segmentation|AH00052|\[hsts:(?:error|crit)\]/,
-           'no child crashed');
+    $server->stop;
+    no_crash($server, 'no child crashed', also => $hsts_error);
     $server = HSTS::Httpd->start(listen => [$tls, $plain],
                                  modules => [@modules, 'cache', 'cache_disk'],
                                  conf => $common);
-    my $first = get(target => '/cached/static.txt');
-    my $second = get(target => '/cached/static.txt');
+    my $first = $https->(target => '/cached/static.txt');
+    my $second = $https->(target => '/cached/static.txt');
     my ($cache) = header_values($second, 'X-Cache');
     like($cache // '', qr/^HIT/, 'the second answer came from mod_cache');
-    sts_is($first, 200, 'cached path, first (stored) answer');
-    sts_is($second, 200, 'cached path, answer from the cache');
+    sts_is($first, 200, $policy, 'cached path, first (stored) answer');
+    sts_is($second, 200, $policy, 'cached path, answer from the cache');
 
-    $first = get(target => '/cached/cgi/sts-cacheable.cgi');
-    $second = get(target => '/cached/cgi/sts-cacheable.cgi');
+    $first = $https->(target => '/cached/cgi/sts-cacheable.cgi');
+    $second = $https->(target => '/cached/cgi/sts-cacheable.cgi');
     ($cache) = header_values($second, 'X-Cache');
     like($cache // '', qr/^HIT/, 'a cacheable CGI answer came from mod_cache');
-    sts_is($first, 200, 'cached CGI with its own header, first answer');
-    sts_is($second, 200, 'cached CGI with its own header, from the cache');
+    sts_is($first, 200, $policy,
+           'cached CGI with its own header, first answer');
+    sts_is($second, 200, $policy,
+           'cached CGI with its own header, from the cache');
 }
 
 # Keep-alive: every response of one connection.
@@ -148,6 +146,5 @@ sts_is(h2_request(port => $tls, host => 'example.com', target => '/static.txt'),
               'a host that is not engaged keeps a CGI\'s header');
 }
 
-my $log = $server->stop;
-unlike($log, qr/exit signal|Segmentation|AH00052|\[hsts:(?:error|crit)\]/,
-       'no child crashed');
+$server->stop;
+no_crash($server, 'no child crashed', also => $hsts_error);

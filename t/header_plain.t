@@ -10,42 +10,33 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
-use HSTS::Client qw(connect_to request header_values h2_request port_of);
+use HSTS::Client qw(request requester header_values h2_request port_of);
+use HSTS::Assert qw(no_sts);
 
 plan tests => 12;
 
 my $port = port_of('hsts_plain');
 
-sub plain_get {
-    my (%a) = @_;
-    return request(port => $port, tls => 0, %a);
-}
-
-sub no_sts {
-    my ($res, $status, $name) = @_;
-    my @sts = header_values($res, 'Strict-Transport-Security');
-    ok($res->{status} == $status && !@sts, $name)
-        or diag("status $res->{status}, STS: @sts\n$res->{head}");
-}
+my $http = requester(port => $port, tls => 0);
 
 # A host with HSTS on (but no redirect) serves plain HTTP without it.
-no_sts(plain_get(host => 'engaged.example.com', target => '/static.txt'), 200,
+no_sts($http->(host => 'engaged.example.com', target => '/static.txt'), 200,
        'engaged host: 200 without the header "Header always set" adds');
-no_sts(plain_get(host => 'engaged.example.com', target => '/static.txt',
-                 method => 'HEAD'), 200, 'engaged host: HEAD');
-no_sts(plain_get(host => 'engaged.example.com', target => '/missing'), 404,
+no_sts($http->(host => 'engaged.example.com', target => '/static.txt',
+               method => 'HEAD'), 200, 'engaged host: HEAD');
+no_sts($http->(host => 'engaged.example.com', target => '/missing'), 404,
        'engaged host: 404 (ErrorDocument)');
-no_sts(plain_get(host => 'engaged.example.com', target => '/cgi/sts.cgi'),
+no_sts($http->(host => 'engaged.example.com', target => '/cgi/sts.cgi'),
        200, 'engaged host: a CGI script\'s header is removed');
-no_sts(plain_get(host => 'engaged.example.com', target => '/cgi/sts-error.cgi'),
+no_sts($http->(host => 'engaged.example.com', target => '/cgi/sts-error.cgi'),
        503, 'engaged host: and on its error status');
-no_sts(plain_get(host => 'engaged.example.com', target => '/proxy/hello.txt'),
+no_sts($http->(host => 'engaged.example.com', target => '/proxy/hello.txt'),
        200, 'engaged host: a proxied backend\'s header is removed');
 {
-    my $first = plain_get(host => 'engaged.example.com', target => '/static.txt');
+    my $first = $http->(host => 'engaged.example.com', target => '/static.txt');
     my ($etag) = header_values($first, 'ETag');
-    no_sts(plain_get(host => 'engaged.example.com', target => '/static.txt',
-                     headers => ['If-None-Match' => $etag]),
+    no_sts($http->(host => 'engaged.example.com', target => '/static.txt',
+                   headers => ['If-None-Match' => $etag]),
            304, 'engaged host: 304');
 }
 no_sts(h2_request(port => $port, h2c => 1, host => 'engaged.example.com',
@@ -53,15 +44,15 @@ no_sts(h2_request(port => $port, h2c => 1, host => 'engaged.example.com',
        200, 'engaged host: plain HTTP/2 (h2c)');
 
 # A redirecting host: the redirect and the excluded ACME path carry none.
-no_sts(plain_get(host => 'example.com', target => '/static.txt'), 301,
+no_sts($http->(host => 'example.com', target => '/static.txt'), 301,
        'redirecting host: the redirect has no header');
-no_sts(plain_get(host => 'example.com',
-                 target => '/.well-known/acme-challenge/token'), 404,
+no_sts($http->(host => 'example.com',
+               target => '/.well-known/acme-challenge/token'), 404,
        'redirecting host: an excluded path has no header');
 
 # A host where mod_hsts is not engaged keeps what others send.
 {
-    my $res = plain_get(host => 'untouched.example.com', target => '/static.txt');
+    my $res = $http->(host => 'untouched.example.com', target => '/static.txt');
     is_deeply([header_values($res, 'Strict-Transport-Security')],
               ['max-age=4; not-ours'],
               'a host without HSTS or HSTSRedirect is left alone');

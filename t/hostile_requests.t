@@ -28,8 +28,9 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
-use HSTS::Client qw(connect_to);
+use HSTS::Client qw(connect_to header_values);
 use HSTS::Httpd ();
+use HSTS::Assert qw(shown no_crash);
 use Socket qw(SOL_SOCKET SO_RCVTIMEO);
 
 my $policy = 'max-age=63072000; includeSubDomains; preload';
@@ -50,7 +51,10 @@ my $huge_host = ('a' x 10240) . '.wild.example.com';                 # > 8 KB
 my $many_headers = join '', map { "X-H$_: $_\r\n" } 1 .. 150;
 my $some_headers = join '', map { "X-H$_: $_\r\n" } 1 .. 90;
 
-sub get {
+# The bytes of a request (GET unless method says otherwise) for $target,
+# with a Host field when $host is defined, the header lines in headers,
+# and "Connection: close".
+sub raw {
     my ($target, $host, %o) = @_;
     my $req = ($o{method} // 'GET') . " $target HTTP/" . ($o{version} // '1.1')
             . "\r\n";
@@ -61,158 +65,158 @@ sub get {
 
 my @cases = (
     # --- header injection in the path, the query and the Host
-    ['CR in the path', get("/a\rX-Injected: 1", 'example.com'),
+    ['CR in the path', raw("/a\rX-Injected: 1", 'example.com'),
      plain => 400, tls => 400],
     ['CRLF ending the request line early',
      "GET /a\r\nX-Injected: 1 HTTP/1.1\r\nHost: example.com\r\n\r\n",
      plain => '0.9', tls => '0.9'],
-    ['NUL in the path', get("/a\x00b", 'example.com'),
+    ['NUL in the path', raw("/a\x00b", 'example.com'),
      plain => 400, tls => 400],
-    ['%0d%0a in the path', get('/a%0d%0aX-Injected:%201', 'example.com'),
+    ['%0d%0a in the path', raw('/a%0d%0aX-Injected:%201', 'example.com'),
      plain => [301, '/a%0d%0aX-Injected:%201'], tls => 404],
     ['%0D%0A in the query',
-     get('/a?b=%0D%0AX-Injected:%201%0D%0A%0D%0A', 'example.com'),
+     raw('/a?b=%0D%0AX-Injected:%201%0D%0A%0D%0A', 'example.com'),
      plain => [301, '/a?b=%0D%0AX-Injected:%201%0D%0A%0D%0A'], tls => 404],
-    ['%250d%250a (double-encoded)', get('/%250d%250aX-Injected:1', 'example.com'),
+    ['%250d%250a (double-encoded)', raw('/%250d%250aX-Injected:1', 'example.com'),
      plain => [301, '/%250d%250aX-Injected:1'], tls => 404],
-    ['%0d alone and %0a alone', get('/%0d/%0a?%0d&%0a', 'example.com'),
+    ['%0d alone and %0a alone', raw('/%0d/%0a?%0d&%0a', 'example.com'),
      plain => [301, '/%0d/%0a?%0d&%0a'], tls => 404],
     ['%0d%0a in the query of an excluded path',
-     get('/static.txt?a=%0d%0aX-Injected:%201', 'example.com'),
+     raw('/static.txt?a=%0d%0aX-Injected:%201', 'example.com'),
      plain => 200, tls => 200],
-    ['an excluded path left with ..', get('/static.txt/../x', 'example.com'),
+    ['an excluded path left with ..', raw('/static.txt/../x', 'example.com'),
      plain => [301, '/static.txt/../x'], tls => 404],
     ['an excluded path left with %2e%2e',
-     get('/static.txt/%2e%2e/x', 'example.com'),
+     raw('/static.txt/%2e%2e/x', 'example.com'),
      plain => [301, '/static.txt/%2e%2e/x'], tls => 404],
     ['UTF-8 that folds to CRLF (U+560A U+560D), encoded',
-     get('/%E5%98%8A%E5%98%8DX-Injected:1', 'example.com'),
+     raw('/%E5%98%8A%E5%98%8DX-Injected:1', 'example.com'),
      plain => [301, '/%E5%98%8A%E5%98%8DX-Injected:1'], tls => 404],
     ['UTF-8 that folds to CRLF, raw',
-     get("/\xe5\x98\x8a\xe5\x98\x8dX-Injected:1", 'example.com'),
+     raw("/\xe5\x98\x8a\xe5\x98\x8dX-Injected:1", 'example.com'),
      plain => [301, "/\xe5\x98\x8a\xe5\x98\x8dX-Injected:1"], tls => 404],
-    ['overlong UTF-8 CR LF', get('/%c0%8d%c0%8aX-Injected:1', 'example.com'),
+    ['overlong UTF-8 CR LF', raw('/%c0%8d%c0%8aX-Injected:1', 'example.com'),
      plain => [301, '/%c0%8d%c0%8aX-Injected:1'], tls => 404],
-    ['CR in the Host', get('/x', "example.com\rX-Injected: 1"),
+    ['CR in the Host', raw('/x', "example.com\rX-Injected: 1"),
      plain => 400, tls => 400],
-    ['NUL in the Host', get('/x', "example.com\x00evil.example"),
+    ['NUL in the Host', raw('/x', "example.com\x00evil.example"),
      plain => 400, tls => 400],
-    ['%0d%0a in the Host', get('/x', 'example.com%0d%0aX-Injected:%201'),
+    ['%0d%0a in the Host', raw('/x', 'example.com%0d%0aX-Injected:%201'),
      plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
-    ['Set-Cookie smuggled in the Host', get('/x', "a.wild.example.com\rSet-Cookie: a=b"),
+    ['Set-Cookie smuggled in the Host', raw('/x', "a.wild.example.com\rSet-Cookie: a=b"),
      plain => 400, tls => 400],
 
     # --- Host names
-    ['userinfo in the Host', get('/x', 'user@example.com'),
+    ['userinfo in the Host', raw('/x', 'user@example.com'),
      plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
-    ['userinfo naming an alias', get('/x', 'evil.example@a.wild.example.com'),
+    ['userinfo naming an alias', raw('/x', 'evil.example@a.wild.example.com'),
      plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
-    ['port 99999', get('/x', 'example.com:99999'), plain => 400, tls => 400],
-    ['port -1', get('/x', 'example.com:-1'), plain => 400, tls => 400,
+    ['port 99999', raw('/x', 'example.com:99999'), plain => 400, tls => 400],
+    ['port -1', raw('/x', 'example.com:-1'), plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
-    ['port 65536', get('/x', 'www.example.com:65536'), plain => 400, tls => 400],
-    ['port 0', get('/x', 'www.example.com:0'), plain => 400, tls => 400],
-    ['port with a sign', get('/x', 'example.com:+80'), plain => 400, tls => 400,
+    ['port 65536', raw('/x', 'www.example.com:65536'), plain => 400, tls => 400],
+    ['port 0', raw('/x', 'www.example.com:0'), plain => 400, tls => 400],
+    ['port with a sign', raw('/x', 'example.com:+80'), plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
-    ['IPv6 with a zone id, encoded', get('/x', '[fe80::1%25eth0]'),
+    ['IPv6 with a zone id, encoded', raw('/x', '[fe80::1%25eth0]'),
      plain => 400, tls => 400],
-    ['IPv6 with a zone id', get('/x', '[fe80::1%eth0]'),
+    ['IPv6 with a zone id', raw('/x', '[fe80::1%eth0]'),
      plain => 400, tls => 400],
-    ['IPv6 literal', get('/x', '[::1]'), plain => [301, '/x'], tls => 404],
-    ['IPv6 without brackets', get('/x', '::1'), plain => 400, tls => 400,
+    ['IPv6 literal', raw('/x', '[::1]'), plain => [301, '/x'], tls => 404],
+    ['IPv6 without brackets', raw('/x', '::1'), plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
-    ['a trailing dot', get('/x', 'example.com.'), plain => [301, '/x'],
+    ['a trailing dot', raw('/x', 'example.com.'), plain => [301, '/x'],
      tls => 404],
-    ['a trailing dot on an alias', get('/x', 'A.Wild.Example.Com.'),
+    ['a trailing dot on an alias', raw('/x', 'A.Wild.Example.Com.'),
      plain => [301, '/x', 'a.wild.example.com'], tls => 404],
-    ['two trailing dots', get('/x', 'example.com..'), plain => 400, tls => 400],
-    ['a leading dot', get('/x', '.example.com'), plain => [301, '/x'],
+    ['two trailing dots', raw('/x', 'example.com..'), plain => 400, tls => 400],
+    ['a leading dot', raw('/x', '.example.com'), plain => [301, '/x'],
      tls => 404],
-    ['a 10 KB Host', get('/x', $huge_host), plain => 400, tls => 400],
-    ['a 7 KB Host the wildcard names', get('/x', $big_alias),
+    ['a 10 KB Host', raw('/x', $huge_host), plain => 400, tls => 400],
+    ['a 7 KB Host the wildcard names', raw('/x', $big_alias),
      plain => [301, '/x', $big_alias], tls => 404],
-    ['a 7 KB Host nothing names', get('/x', $big_other),
+    ['a 7 KB Host nothing names', raw('/x', $big_other),
      plain => [301, '/x'], tls => 404],
-    ['another domain', get('/x', 'evil.example'), plain => [301, '/x'],
+    ['another domain', raw('/x', 'evil.example'), plain => [301, '/x'],
      tls => 404],
-    ['the other plain host', get('/x', 'Other.Example.NET:80'),
+    ['the other plain host', raw('/x', 'Other.Example.NET:80'),
      plain => [301, '/x', 'other.example.net'], tls => 404],
-    ['an empty Host', get('/x', ''), plain => 400, tls => 400],
-    ['no Host in HTTP/1.1', get('/x', undef), plain => 400, tls => 400],
-    ['no Host in HTTP/1.0', get('/x', undef, version => '1.0'),
+    ['an empty Host', raw('/x', ''), plain => 400, tls => 400],
+    ['no Host in HTTP/1.1', raw('/x', undef), plain => 400, tls => 400],
+    ['no Host in HTTP/1.0', raw('/x', undef, version => '1.0'),
      plain => [301, '/x'], tls => 400],
-    ['two Host headers', get('/x', 'evil.example',
+    ['two Host headers', raw('/x', 'evil.example',
                              headers => "Host: example.com\r\n"),
      plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
 
     # --- absolute-form targets naming other hosts
-    ['absolute-form, another host', get('http://evil.example/x', 'example.com'),
+    ['absolute-form, another host', raw('http://evil.example/x', 'example.com'),
      plain => [301, '/x'], tls => 404],
     ['absolute-form https, another host',
-     get('https://evil.example/x?y', 'example.com'),
+     raw('https://evil.example/x?y', 'example.com'),
      plain => [301, '/x?y'], tls => 404],
     ['absolute-form naming an alias, Host another',
-     get('http://a.wild.example.com/x', 'evil.example'),
+     raw('http://a.wild.example.com/x', 'evil.example'),
      plain => [301, '/x', 'a.wild.example.com'], tls => 404],
     ['absolute-form to an excluded path, another host',
-     get('http://evil.example/static.txt', 'example.com'),
+     raw('http://evil.example/static.txt', 'example.com'),
      plain => 200, tls => 200],
-    ['absolute-form, upper case', get('HTTP://EVIL.EXAMPLE/x', 'example.com'),
+    ['absolute-form, upper case', raw('HTTP://EVIL.EXAMPLE/x', 'example.com'),
      plain => [301, '/x'], tls => 404],
     ['absolute-form, port out of range',
-     get('http://evil.example:99999/x', 'example.com'),
+     raw('http://evil.example:99999/x', 'example.com'),
      plain => [301, '/x'], tls => 404],
     ['absolute-form, userinfo',
-     get('http://a.wild.example.com@evil.example/x', 'example.com'),
+     raw('http://a.wild.example.com@evil.example/x', 'example.com'),
      plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
     ['absolute-form, IPv6 zone id',
-     get('http://[fe80::1%25eth0]/x', 'example.com'),
+     raw('http://[fe80::1%25eth0]/x', 'example.com'),
      plain => 400, tls => 404],
-    ['absolute-form without a path', get('http://evil.example', 'example.com'),
+    ['absolute-form without a path', raw('http://evil.example', 'example.com'),
      plain => [301, '/'], tls => 404],
-    ['absolute-form without an authority', get('http:/x?y', 'example.com'),
+    ['absolute-form without an authority', raw('http:/x?y', 'example.com'),
      plain => [301, '/x?y'], tls => 404],
-    ['a network-path target', get('//evil.example/x', 'example.com'),
+    ['a network-path target', raw('//evil.example/x', 'example.com'),
      plain => [301, '//evil.example/x'], tls => 404],
 
     # --- methods and targets without a path
-    ['OPTIONS *', get('*', 'example.com', method => 'OPTIONS'),
+    ['OPTIONS *', raw('*', 'example.com', method => 'OPTIONS'),
      plain => 200, tls => 200],
     ['OPTIONS * in absolute form',
-     get('http://example.com', 'example.com', method => 'OPTIONS'),
+     raw('http://example.com', 'example.com', method => 'OPTIONS'),
      plain => 200, tls => 200],
-    ['CONNECT', get('evil.example:443', 'evil.example:443', method => 'CONNECT'),
+    ['CONNECT', raw('evil.example:443', 'evil.example:443', method => 'CONNECT'),
      plain => 405, tls => 405],
-    ['CONNECT with a path', get('/x', 'example.com', method => 'CONNECT'),
+    ['CONNECT with a path', raw('/x', 'example.com', method => 'CONNECT'),
      plain => 400, tls => 400],
-    ['TRACE', get('/x', 'example.com', method => 'TRACE'),
+    ['TRACE', raw('/x', 'example.com', method => 'TRACE'),
      plain => [308, '/x'], tls => 200],
-    ['an unknown method', get('/pot', 'example.com', method => 'BREW'),
+    ['an unknown method', raw('/pot', 'example.com', method => 'BREW'),
      plain => [308, '/pot'], tls => 501],
-    ['a 5000-byte method', get('/x', 'example.com', method => 'A' x 5000),
+    ['a 5000-byte method', raw('/x', 'example.com', method => 'A' x 5000),
      plain => [308, '/x'], tls => 501],
-    ['a lower-case method', get('/x', 'example.com', method => 'get'),
+    ['a lower-case method', raw('/x', 'example.com', method => 'get'),
      plain => [308, '/x'], tls => 501],
 
     # --- sizes
     ['a 9000-byte header line',
-     get('/x', 'example.com', headers => 'X-Long: ' . ('a' x 9000) . "\r\n"),
+     raw('/x', 'example.com', headers => 'X-Long: ' . ('a' x 9000) . "\r\n"),
      plain => 400, tls => 400],
     ['a 8000-byte header line',
-     get('/x', 'example.com', headers => 'X-Long: ' . ('a' x 8000) . "\r\n"),
+     raw('/x', 'example.com', headers => 'X-Long: ' . ('a' x 8000) . "\r\n"),
      plain => [301, '/x'], tls => 404],
-    ['150 header fields', get('/x', 'example.com', headers => $many_headers),
+    ['150 header fields', raw('/x', 'example.com', headers => $many_headers),
      plain => 400, tls => 400],
-    ['90 header fields', get('/x', 'example.com', headers => $some_headers),
+    ['90 header fields', raw('/x', 'example.com', headers => $some_headers),
      plain => [301, '/x'], tls => 404],
-    ['a 9000-byte target', get('/' . ('a' x 9000), 'example.com'),
+    ['a 9000-byte target', raw('/' . ('a' x 9000), 'example.com'),
      plain => 414, tls => 414],
-    ['a 8000-byte target', get('/' . ('b' x 8000), 'example.com'),
+    ['a 8000-byte target', raw('/' . ('b' x 8000), 'example.com'),
      plain => [301, '/' . ('b' x 8000)], tls => 403],
 
     # --- HTTP/0.9 and garbage
@@ -225,39 +229,39 @@ my @cases = (
     ['a fourth word in the request line',
      "GET /x HTTP/1.1 extra\r\nHost: example.com\r\n\r\n",
      plain => 400, tls => 400],
-    ['HTTP/9.9', get('/x', 'example.com', version => '9.9'),
+    ['HTTP/9.9', raw('/x', 'example.com', version => '9.9'),
      plain => [301, '/x'], tls => 404],
-    ['HTTP/1.10', get('/x', 'example.com', version => '1.10'),
+    ['HTTP/1.10', raw('/x', 'example.com', version => '1.10'),
      plain => 400, tls => 400],
     ['tabs between the words', "GET\t/x\tHTTP/1.1\r\nHost: example.com\r\n\r\n",
      plain => 400, tls => 400],
     ['a leading space', " GET /x HTTP/1.1\r\nHost: example.com\r\n\r\n",
      plain => 400, tls => 400],
     ['empty lines before the request',
-     "\r\n\r\n" . get('/x', 'example.com'),
+     "\r\n\r\n" . raw('/x', 'example.com'),
      plain => [301, '/x'], tls => 404],
     ['a folded header line',
-     get('/x', 'example.com', headers => "X-A: 1\r\n X-Injected: 1\r\n"),
+     raw('/x', 'example.com', headers => "X-A: 1\r\n X-Injected: 1\r\n"),
      plain => [301, '/x'], tls => 404],
     ['bare LF line ends', "GET /x HTTP/1.1\nHost: example.com\nConnection: close\n\n",
      plain => 400, tls => 400,
      unsafe => { plain => [301, '/x'], tls => 404 }],
     ['a header line without a colon',
-     get('/x', 'example.com', headers => "X-Injected 1\r\n"),
+     raw('/x', 'example.com', headers => "X-Injected 1\r\n"),
      plain => 400, tls => 400],
     ['a space before the colon',
-     get('/x', 'example.com', headers => "X-A : 1\r\n"),
+     raw('/x', 'example.com', headers => "X-A : 1\r\n"),
      plain => 400, tls => 400],
     ['a negative Content-Length',
-     get('/x', 'example.com', method => 'POST',
+     raw('/x', 'example.com', method => 'POST',
          headers => "Content-Length: -1\r\n"),
      plain => 400, tls => 400],
     ['two different Content-Lengths',
-     get('/x', 'example.com', method => 'POST',
+     raw('/x', 'example.com', method => 'POST',
          headers => "Content-Length: 1\r\nContent-Length: 2\r\n"),
      plain => 400, tls => 400],
     ['an unknown Transfer-Encoding',
-     get('/x', 'example.com', method => 'POST',
+     raw('/x', 'example.com', method => 'POST',
          headers => "Transfer-Encoding: gzip, chunked, x\r\n"),
      plain => 400, tls => 400],
 );
@@ -282,14 +286,6 @@ sub exchange {
     return $all // die "reading the response: $@";
 }
 
-sub shown {
-    my $text = shift;
-    $text = substr($text, 0, 80) . '...(' . length($text) . ' bytes)'
-        if length $text > 100;
-    $text =~ s/([^\x20-\x7e])/sprintf '\\x%02x', ord $1/ge;
-    return $text;
-}
-
 # Parses what came back; dies with the reason when it is not well-formed.
 sub parse {
     my ($bytes, $request) = @_;
@@ -306,16 +302,16 @@ sub parse {
     my ($status_line, @lines) = split /\r\n/, $head, -1;
     pop @lines if @lines && $lines[-1] eq '';
     my ($status) = $status_line =~ m{\AHTTP/1\.[01] ([1-5][0-9][0-9])(?: [\x20-\x7e\t]*)?\z}
-        or die "malformed status line '" . shown($status_line) . "'\n";
+        or die "malformed status line '" . shown($status_line, 100) . "'\n";
     my @headers;
     for my $l (@lines) {
         my ($n, $v) = $l =~ /\A([!#\$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*\z/
-            or die "malformed header line '" . shown($l) . "'\n";
+            or die "malformed header line '" . shown($l, 100) . "'\n";
         push @headers, [$n, $v];
     }
     my $res = { status => $status, headers => \@headers, body => $body };
-    my ($te) = values_of($res, 'Transfer-Encoding');
-    my @cl = values_of($res, 'Content-Length');
+    my ($te) = header_values($res, 'Transfer-Encoding');
+    my @cl = header_values($res, 'Content-Length');
     if ($te) {
         die "Transfer-Encoding '$te'\n" unless $te eq 'chunked';
         my ($rest, $decoded) = ($body, '');
@@ -337,11 +333,6 @@ sub parse {
             unless length $body == $cl[0];
     }
     return $res;
-}
-
-sub values_of {
-    my ($res, $name) = @_;
-    return map { $_->[1] } grep { lc $_->[0] eq lc $name } @{ $res->{headers} };
 }
 
 # The host names the test configuration gives (a Location may name no
@@ -381,15 +372,15 @@ sub problems {
     }
     push @p, "an HTTP/1.x answer, expected HTTP/0.9" if $want eq '0.9';
     for my $bad ('X-Injected', 'Set-Cookie') {
-        push @p, "an injected $bad" if values_of($res, $bad);
+        push @p, "an injected $bad" if header_values($res, $bad);
     }
-    my @loc = values_of($res, 'Location');
+    my @loc = header_values($res, 'Location');
     push @p, 'several Location fields' if @loc > 1;
     for my $loc (@loc) {
         my $why = location_problem($loc, $tls_port);
-        push @p, "Location '" . shown($loc) . "': $why" if $why;
+        push @p, "Location '" . shown($loc, 100) . "': $why" if $why;
     }
-    my @sts = values_of($res, 'Strict-Transport-Security');
+    my @sts = header_values($res, 'Strict-Transport-Security');
     if ($tls) {
         push @p, 'Strict-Transport-Security: ' . (@sts ? join(' | ', @sts)
                                                        : 'none')
@@ -405,8 +396,8 @@ sub problems {
                    . $path;
         push @p, "status $res->{status}, expected $status"
             unless $res->{status} == $status;
-        push @p, "Location '" . shown($loc[0] // '') . "', expected '"
-                 . shown($expect) . "'"
+        push @p, "Location '" . shown($loc[0] // '', 100) . "', expected '"
+                 . shown($expect, 100) . "'"
             unless @loc == 1 && $loc[0] eq $expect;
         push @p, 'not the redirect\'s body'
             unless $res->{body} =~ $redirect_body;
@@ -420,9 +411,8 @@ sub problems {
 }
 
 for my $mode ('Strict', 'Unsafe') {
-    my ($p, $t) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
-    $t = HSTS::Httpd::free_port() while $t == $p;
-    my $pki = HSTS::Httpd::top_dir() . '/t/pki';
+    my ($p, $t) = HSTS::Httpd::free_ports(2);
+    my $pki = HSTS::Httpd::pki_dir();
     my $httpd = HSTS::Httpd->start(listen => [$p, $t], conf => <<"CONF");
 HttpProtocolOptions $mode
 TraceEnable On
@@ -465,22 +455,21 @@ CONF
             my $bytes = exchange($tls ? $t : $p, $tls, $request);
             my @p = problems($bytes, $request, $tls, $want, $t);
             ok(!@p, "$mode, " . ($tls ? 'TLS' : 'plain') . ": $name")
-                or diag(join("\n", @p) . "\nrequest:  " . shown($request)
-                        . "\nresponse: " . shown(substr($bytes, 0, 600)));
+                or diag(join("\n", @p) . "\nrequest:  " . shown($request, 100)
+                        . "\nresponse: " . shown($bytes, 100));
         }
     }
 
     # Both hosts still answer as they should.
     {
-        my @p = problems(exchange($p, 0, get('/after', 'www.example.com')),
+        my @p = problems(exchange($p, 0, raw('/after', 'www.example.com')),
                          '', 0, [301, '/after', 'www.example.com'], $t);
         ok(!@p, "$mode: the plain host still redirects") or diag("@p");
-        @p = problems(exchange($t, 1, get('/static.txt', 'example.com')),
+        @p = problems(exchange($t, 1, raw('/static.txt', 'example.com')),
                       '', 1, 200, $t);
         ok(!@p, "$mode: the TLS host still answers with the policy")
             or diag("@p");
     }
-    my $log = $httpd->stop;
-    unlike($log, qr/exit signal|AH00052|Segmentation fault|AddressSanitizer|double free|corrupted/,
-           "$mode: no child crashed (error log)");
+    $httpd->stop;
+    no_crash($httpd, "$mode: no child crashed (error log)");
 }

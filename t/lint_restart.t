@@ -62,7 +62,7 @@ my $DISTINCT = 6;     # those 4 findings and the 2 TLS hosts' summaries
 # ------------------------------------------------------------------
 # Foreground, HSTSLint On (the default)
 {
-    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($plain, $tls) = HSTS::Httpd::free_ports(2);
     my $server = HSTS::Httpd->start(conf => config($plain, $tls),
                                     listen => [$plain, $tls], restarts => 1,
                                     loglevel => 'info',
@@ -89,7 +89,7 @@ my $DISTINCT = 6;     # those 4 findings and the 2 TLS hosts' summaries
 # ------------------------------------------------------------------
 # Foreground, HSTSLint Strict (with no error-class finding, so it starts)
 {
-    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($plain, $tls) = HSTS::Httpd::free_ports(2);
     my $conf = "HSTSLint Strict\n"
              . vhost($plain, 'ServerName example.com', 'HSTS On')
              . tls_vhost($tls, $pki->{good}, 'ServerName example.com',
@@ -112,7 +112,7 @@ my $DISTINCT = 6;     # those 4 findings and the 2 TLS hosts' summaries
 # ------------------------------------------------------------------
 # Foreground, HSTSLint Off
 {
-    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($plain, $tls) = HSTS::Httpd::free_ports(2);
     my $server = HSTS::Httpd->start(conf => config($plain, $tls,
                                                    "HSTSLint Off\n"),
                                     listen => [$plain, $tls], restarts => 1,
@@ -127,7 +127,7 @@ my $DISTINCT = 6;     # those 4 findings and the 2 TLS hosts' summaries
 # ------------------------------------------------------------------
 # A daemon: httpd -k start, -k graceful, -k stop, -k start
 {
-    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($plain, $tls) = HSTS::Httpd::free_ports(2);
     my $d = HSTS::Lint::Daemon->new(conf => config($plain, $tls),
                                     listen => [$plain, $tls],
                                     loglevel => 'info',

@@ -11,10 +11,11 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
-use HSTS::Client qw(connect_to request header_values);
+use HSTS::Client qw(request);
 use HSTS::Httpd ();
 use HSTS::Lint qw(pki vhost tls_vhost findings finding_lines hsts_lines);
 use HSTS::Util qw(write_file wait_until);
+use HSTS::Assert qw(sts_of);
 
 plan tests => 45;
 
@@ -35,14 +36,10 @@ sub config {
 }
 
 # The STS header the TLS host sends.
-sub sts_of {
+sub sts_sent {
     my ($port) = @_;
-    my $conn = connect_to(port => $port, tls => 1, sni => 'example.com',
-                          ca => $pki->{ca}{crt});
-    my $res = request(conn => $conn, host => 'example.com',
-                      target => '/static.txt');
-    $conn->close;
-    return join ' | ', header_values($res, 'Strict-Transport-Security');
+    return sts_of(request(port => $port, tls => 1, host => 'example.com',
+                          target => '/static.txt', ca => $pki->{ca}{crt}));
 }
 
 # The last non-empty lines of some output.
@@ -116,7 +113,7 @@ sub last_lines {
 # ------------------------------------------------------------------
 # A first start in the foreground
 {
-    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($plain, $tls) = HSTS::Httpd::free_ports(2);
     my $server = eval {
         HSTS::Httpd->start(conf => config('Strict', '1y', $plain, $tls),
                            listen => [$plain, $tls], env => $pki->{trusted})
@@ -148,14 +145,14 @@ sub last_lines {
 # errors under Strict: logged at error level, and the server goes on with
 # the new configuration.
 {
-    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($plain, $tls) = HSTS::Httpd::free_ports(2);
     my $server = HSTS::Httpd->start(
         conf => config('On', '1y', $plain, $tls), listen => [$plain, $tls],
         env => $pki->{trusted}, restarts => 1);
     my @before = finding_lines($MISSING, "example.com:$tls", $server->lines);
     ok(@before == 1 && $before[0]{level} eq 'warn',
        'HSTSLint On: the running server logged the finding at warn level');
-    is(sts_of($tls), 'max-age=31536000; preload', 'it sends its policy');
+    is(sts_sent($tls), 'max-age=31536000; preload', 'it sends its policy');
 
     my $seen = () = $server->lines;
     $server->reconfigure(config('Strict', '2y', $plain, $tls));
@@ -171,7 +168,7 @@ sub last_lines {
     # a child the old generation started while the signal was on its way
     # may still answer for a moment: wait until the new ones do
     my $sts;
-    wait_until(sub { ($sts = sts_of($tls)) eq 'max-age=63072000; preload' });
+    wait_until(sub { ($sts = sts_sent($tls)) eq 'max-age=63072000; preload' });
     is($sts, 'max-age=63072000; preload',
        '... and the server goes on, with the new configuration');
     my $res = request(port => $plain, host => 'example.com',
@@ -183,7 +180,7 @@ sub last_lines {
 # ------------------------------------------------------------------
 # A daemon, as apachectl drives it: -k start, graceful, stop.
 {
-    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($plain, $tls) = HSTS::Httpd::free_ports(2);
     my $d = HSTS::Lint::Daemon->new(conf => config('Strict', '1y', $plain,
                                                    $tls),
                                     listen => [$plain, $tls],
@@ -218,7 +215,7 @@ sub last_lines {
     # a child of the old generation may still answer for a moment (for
     # seconds under valgrind): wait until the new ones do
     my $sts;
-    wait_until(sub { ($sts = sts_of($tls)) eq 'max-age=63072000; preload' });
+    wait_until(sub { ($sts = sts_sent($tls)) eq 'max-age=63072000; preload' });
     is($sts, 'max-age=63072000; preload',
        '... serving the new configuration');
 
@@ -226,7 +223,7 @@ sub last_lines {
     ok($status == 0 && $d->wait_ready(3),
        '-k restart with the same configuration: the server restarts')
         or diag($out);
-    is(sts_of($tls), 'max-age=63072000; preload', '... and serves');
+    is(sts_sent($tls), 'max-age=63072000; preload', '... and serves');
 
     ($status, $out) = $d->ctl('stop');
     ok($status == 0, '-k stop with Strict and an error finding: the signal '
@@ -252,7 +249,7 @@ sub last_lines {
 # A stale pid file (no such process) does not make a first start a
 # restart: Strict still stops it.
 {
-    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my ($plain, $tls) = HSTS::Httpd::free_ports(2);
     my $d = HSTS::Lint::Daemon->new(conf => config('Strict', '1y', $plain,
                                                    $tls),
                                     listen => [$plain, $tls],

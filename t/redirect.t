@@ -10,9 +10,10 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
-use HSTS::Client qw(connect_to request header_values h2_request port_of
-                    ca_file);
+use HSTS::Client qw(connect_to request requester header_values h2_request
+                    port_of ca_file);
 use HSTS::Httpd ();
+use HSTS::Assert qw(redirect_page_is served_is shown);
 
 plan tests => 169;
 
@@ -21,49 +22,7 @@ my $tls = port_of('hsts_tls');
 my $alt = port_of('hsts_tls_alt');
 my $base = "https://redirect.example.com:$tls";
 
-sub plain {
-    my (%a) = @_;
-    return request(port => $port, host => 'redirect.example.com', %a);
-}
-
-# A redirect from mod_hsts: the status, exactly one Location equal to
-# $want, no Strict-Transport-Security, and a short text/html body (none
-# for HEAD) whose length Content-Length gives.
-sub redirect_is {
-    my ($res, $status, $want, $name, %opt) = @_;
-    my @problems;
-    my @loc = header_values($res, 'Location');
-    my @sts = header_values($res, 'Strict-Transport-Security');
-    my ($type) = header_values($res, 'Content-Type');
-    my ($len) = header_values($res, 'Content-Length');
-    push @problems, "status $res->{status}, not $status"
-        unless $res->{status} == $status;
-    push @problems, 'Location ' . join(' | ', map { "'$_'" } @loc)
-                    . ", not '$want'"
-        unless @loc == 1 && $loc[0] eq $want;
-    push @problems, "Strict-Transport-Security: @sts" if @sts;
-    push @problems, 'Content-Type ' . ($type // 'missing')
-        unless ($type // '') =~ m{^text/html};
-    if ($opt{head}) {
-        push @problems, 'HEAD response with a body' if length $res->{body};
-    }
-    else {
-        push @problems, 'body of ' . length($res->{body}) . ' bytes'
-            unless length $res->{body} > 0 && length $res->{body} < 512;
-        push @problems, 'Content-Length ' . ($len // 'missing')
-            unless defined $len && $len == length $res->{body};
-    }
-    ok(!@problems, $name)
-        or diag(join("\n", @problems) . "\n" . $res->{head});
-}
-
-# Served normally: the status, and no redirect to HTTPS.
-sub served_is {
-    my ($res, $status, $name) = @_;
-    my @loc = grep { m{^https://} } header_values($res, 'Location');
-    ok($res->{status} == $status && !@loc, $name)
-        or diag("status $res->{status}\n$res->{head}");
-}
+my $http = requester(port => $port, host => 'redirect.example.com');
 
 # ---------------------------------------------------------------------
 # Status by method and version.
@@ -78,15 +37,15 @@ for my $mode (['redirect.example.com', 'Permanent', 301, 308, $base],
         my ($method, $body) = @$m;
         my $head = $method eq 'HEAD';
         my $want = $method eq 'GET' || $head ? $get_status : $other_status;
-        redirect_is(plain(host => $host, method => $method, body => $body,
-                          target => '/m?x=1'),
-                    $want, "$prefix/m?x=1",
-                    "$word: $method over HTTP/1.1 gives $want", head => $head);
-        redirect_is(plain(host => $host, method => $method, body => $body,
-                          target => '/m?x=1', version => '1.0'),
-                    $get_status, "$prefix/m?x=1",
-                    "$word: $method over HTTP/1.0 gives $get_status",
-                    head => $head);
+        my %req = (host => $host, method => $method, body => $body,
+                   target => '/m?x=1');
+        redirect_page_is($http->(%req), $want, "$prefix/m?x=1",
+                         "$word: $method over HTTP/1.1 gives $want",
+                         head => $head);
+        redirect_page_is($http->(%req, version => '1.0'),
+                         $get_status, "$prefix/m?x=1",
+                         "$word: $method over HTTP/1.0 gives $get_status",
+                         head => $head);
     }
 }
 
@@ -100,12 +59,12 @@ for my $target ('/', '/static.txt', '/a/b/c?x=1&y=2', '/%2e%2e/x',
                 '/a?q=a%20b+c', '/a?q=%0D%0A', '/a;p=1?q',
                 '/~u/!$&\'()*+,;=:@', "/<>\"{}|\\^`",
                 "/\x80\xff\xc3\xa9?\xe2\x82\xac=\xe2\x82\xac") {
-    (my $shown = $target) =~ s/([^\x21-\x7e])/sprintf '\\x%02x', ord $1/ge;
-    my $res = plain(target => $target);
-    redirect_is($res, 301, "$base$target", "path kept as sent: $shown");
+    my $res = $http->(target => $target);
+    redirect_page_is($res, 301, "$base$target",
+                     'path kept as sent: ' . shown($target));
 }
 {
-    my $res = plain(target => '/a%0d%0aSet-Cookie:%20x=1'
+    my $res = $http->(target => '/a%0d%0aSet-Cookie:%20x=1'
                               . '?%0d%0aX-Injected:%201');
     ok($res->{status} == 301 && !header_values($res, 'Set-Cookie')
        && !header_values($res, 'X-Injected'),
@@ -117,9 +76,9 @@ for my $target ('/', '/static.txt', '/a/b/c?x=1&y=2', '/%2e%2e/x',
 {
     my $target = '/' . ('abcdefgh' x 1000) . '?' . ('q' x 176);
     is(length $target, 8178, 'a target of 8178 bytes');
-    redirect_is(plain(target => $target), 301, "$base$target",
-                'a target at LimitRequestLine is redirected whole');
-    my $res = plain(target => "$target" . 'q');
+    redirect_page_is($http->(target => $target), 301, "$base$target",
+                     'a target at LimitRequestLine is redirected whole');
+    my $res = $http->(target => "$target" . 'q');
     ok($res->{status} == 414 && !header_values($res, 'Location'),
        'one byte longer: 414 from httpd, no Location')
         or diag($res->{head});
@@ -153,13 +112,14 @@ for my $case (
      'a target with neither authority nor path ("http:?q")'],
 ) {
     my ($target, $host, $want, $name) = @$case;
-    redirect_is(plain(target => $target, host => $host), 301, $want,
-                "absolute-form: $name");
+    redirect_page_is($http->(target => $target, host => $host), 301, $want,
+                     "absolute-form: $name");
 }
-redirect_is(plain(target => 'http://temporary.example.com/x',
-                  host => 'redirect.example.com'),
-            302, 'https://temporary.example.com/x',
-            'absolute-form: the host in the target picks the virtual host');
+redirect_page_is($http->(target => 'http://temporary.example.com/x',
+                         host => 'redirect.example.com'),
+                 302, 'https://temporary.example.com/x',
+                 'absolute-form: the host in the target picks the virtual '
+                 . 'host');
 
 # ---------------------------------------------------------------------
 # The host: as requested when the virtual host names it, else ServerName.
@@ -189,109 +149,113 @@ for my $case (
     ['[::2]', $base, 'an IPv6 literal the host does not name'],
 ) {
     my ($host, $want, $name) = @$case;
-    redirect_is(plain(host => $host, target => '/h?1'), 301, "$want/h?1",
-                "host: $name");
+    redirect_page_is($http->(host => $host, target => '/h?1'), 301, "$want/h?1",
+                     "host: $name");
 }
-redirect_is(plain(host => undef, version => '1.0', target => '/h?1'), 301,
-            "$base/h?1", 'host: HTTP/1.0 without Host: the ServerName');
-redirect_is(plain(host => '', version => '1.0', target => '/h?1'), 301,
-            "$base/h?1", 'host: HTTP/1.0 with an empty Host: the ServerName');
+redirect_page_is($http->(host => undef, version => '1.0', target => '/h?1'),
+                 301, "$base/h?1",
+                 'host: HTTP/1.0 without Host: the ServerName');
+redirect_page_is($http->(host => '', version => '1.0', target => '/h?1'),
+                 301, "$base/h?1",
+                 'host: HTTP/1.0 with an empty Host: the ServerName');
 
 # ---------------------------------------------------------------------
 # The port: HSTSRedirectPort, else the TLS host's for the name, else 443.
 
-redirect_is(plain(host => 'port.example.com', target => '/p'), 301,
-            'https://port.example.com:8443/p',
-            'port: HSTSRedirectPort wins over the TLS host\'s port');
-redirect_is(plain(host => 'redirect.example.com', target => '/p'), 301,
-            "https://redirect.example.com:$tls/p",
-            'port: the TLS host serving the ServerName');
-redirect_is(plain(host => 'alt.example.net', target => '/p'), 301,
-            "https://alt.example.net:$alt/p",
-            'port: a ServerAlias served by a TLS host on another port');
-redirect_is(plain(host => 'notls.redirect.example.com', target => '/p'), 301,
-            'https://notls.redirect.example.com/p',
-            'port: a ServerAlias no TLS host serves: 443, left out');
-redirect_is(plain(host => 'notls.example.com', target => '/p'), 301,
-            'https://notls.example.com/p',
-            'port: a ServerName no TLS host serves: 443, left out');
+redirect_page_is($http->(host => 'port.example.com', target => '/p'), 301,
+                 'https://port.example.com:8443/p',
+                 'port: HSTSRedirectPort wins over the TLS host\'s port');
+redirect_page_is($http->(host => 'redirect.example.com', target => '/p'), 301,
+                 "https://redirect.example.com:$tls/p",
+                 'port: the TLS host serving the ServerName');
+redirect_page_is($http->(host => 'alt.example.net', target => '/p'), 301,
+                 "https://alt.example.net:$alt/p",
+                 'port: a ServerAlias served by a TLS host on another port');
+redirect_page_is($http->(host => 'notls.redirect.example.com',
+                         target => '/p'), 301,
+                 'https://notls.redirect.example.com/p',
+                 'port: a ServerAlias no TLS host serves: 443, left out');
+redirect_page_is($http->(host => 'notls.example.com', target => '/p'), 301,
+                 'https://notls.example.com/p',
+                 'port: a ServerName no TLS host serves: 443, left out');
 
 # ---------------------------------------------------------------------
 # Exclusions.
 
 {
     my $acme = '/.well-known/acme-challenge';
-    my $res = plain(target => "$acme/hsts-token");
+    my $res = $http->(target => "$acme/hsts-token");
     served_is($res, 200, 'the ACME challenge path is served by default');
     is($res->{body}, "acme token\n", 'with the challenge file');
-    served_is(plain(target => "$acme/missing"), 404,
+    served_is($http->(target => "$acme/missing"), 404,
               'a missing ACME token: 404, not a redirect');
-    served_is(plain(target => "$acme/hsts-token?x=1"), 200,
+    served_is($http->(target => "$acme/hsts-token?x=1"), 200,
               'an ACME path with a query is served');
-    redirect_is(plain(target => "$acme/%2e%2e/static.txt"), 301,
-                "$base$acme/%2e%2e/static.txt",
-                'an encoded dot segment leaves the ACME exclusion');
-    redirect_is(plain(target => "$acme/../../static.txt"), 301,
-                "$base$acme/../../static.txt",
-                'a dot segment leaves the ACME exclusion');
-    redirect_is(plain(target => '/.well-known/acme-challengex'), 301,
-                "$base/.well-known/acme-challengex",
-                'the ACME prefix matches whole segments only');
-    redirect_is(plain(target => '/healthz'), 301, "$base/healthz",
-                'a host without HSTSRedirectExclude redirects /healthz');
+    redirect_page_is($http->(target => "$acme/%2e%2e/static.txt"), 301,
+                     "$base$acme/%2e%2e/static.txt",
+                     'an encoded dot segment leaves the ACME exclusion');
+    redirect_page_is($http->(target => "$acme/../../static.txt"), 301,
+                     "$base$acme/../../static.txt",
+                     'a dot segment leaves the ACME exclusion');
+    redirect_page_is($http->(target => '/.well-known/acme-challengex'), 301,
+                     "$base/.well-known/acme-challengex",
+                     'the ACME prefix matches whole segments only');
+    redirect_page_is($http->(target => '/healthz'), 301, "$base/healthz",
+                     'a host without HSTSRedirectExclude redirects /healthz');
 
     my %h = (host => 'exclude.example.com');
     my $ex = "https://exclude.example.com";
-    served_is(plain(%h, target => '/healthz'), 200,
+    served_is($http->(%h, target => '/healthz'), 200,
               'HSTSRedirectExclude /healthz serves /healthz');
-    served_is(plain(%h, target => '/healthz?x=1'), 200,
+    served_is($http->(%h, target => '/healthz?x=1'), 200,
               'and /healthz with a query');
-    served_is(plain(%h, target => '/healthz/x'), 404,
+    served_is($http->(%h, target => '/healthz/x'), 404,
               'and /healthz/x (404 from httpd)');
-    redirect_is(plain(%h, target => '/healthzx'), 301, "$ex/healthzx",
-                'but not /healthzx');
-    redirect_is(plain(%h, target => '/healthz/../static.txt'), 301,
-                "$ex/healthz/../static.txt", 'nor /healthz/../static.txt');
-    redirect_is(plain(%h, target => '/healthz/%2e%2e/static.txt'), 301,
-                "$ex/healthz/%2e%2e/static.txt",
-                'nor /healthz/%2e%2e/static.txt');
-    served_is(plain(%h, target => '/status/ok.txt'), 200,
+    redirect_page_is($http->(%h, target => '/healthzx'), 301, "$ex/healthzx",
+                     'but not /healthzx');
+    redirect_page_is($http->(%h, target => '/healthz/../static.txt'), 301,
+                     "$ex/healthz/../static.txt", 'nor /healthz/../static.txt');
+    redirect_page_is($http->(%h, target => '/healthz/%2e%2e/static.txt'), 301,
+                     "$ex/healthz/%2e%2e/static.txt",
+                     'nor /healthz/%2e%2e/static.txt');
+    served_is($http->(%h, target => '/status/ok.txt'), 200,
               'a prefix with a trailing slash serves what is under it');
-    served_is(plain(%h, target => '/status'), 301,
+    served_is($http->(%h, target => '/status'), 301,
               'and the directory itself (mod_dir\'s own redirect)');
-    redirect_is(plain(%h, target => '/statusx'), 301, "$ex/statusx",
-                'but not /statusx');
-    served_is(plain(%h, target => "$acme/hsts-token"), 200,
+    redirect_page_is($http->(%h, target => '/statusx'), 301, "$ex/statusx",
+                     'but not /statusx');
+    served_is($http->(%h, target => "$acme/hsts-token"), 200,
               'listed prefixes are added to the ACME default');
 
     %h = (host => 'exclude-none.example.com');
     $ex = "https://exclude-none.example.com";
-    redirect_is(plain(%h, target => "$acme/hsts-token"), 301,
-                "$ex$acme/hsts-token",
-                '"none /healthz": the ACME path is redirected');
-    served_is(plain(%h, target => '/healthz'), 200,
+    redirect_page_is($http->(%h, target => "$acme/hsts-token"), 301,
+                     "$ex$acme/hsts-token",
+                     '"none /healthz": the ACME path is redirected');
+    served_is($http->(%h, target => '/healthz'), 200,
               '"none /healthz": /healthz is served');
-    served_is(plain(%h, target => '/healthz/x'), 404,
+    served_is($http->(%h, target => '/healthz/x'), 404,
               '"none /healthz": /healthz/x is served');
-    redirect_is(plain(%h, target => '/healthzx'), 301, "$ex/healthzx",
-                '"none /healthz": /healthzx is redirected');
+    redirect_page_is($http->(%h, target => '/healthzx'), 301, "$ex/healthzx",
+                     '"none /healthz": /healthzx is redirected');
 
     %h = (host => 'exclude-nothing.example.com');
     $ex = "https://exclude-nothing.example.com";
-    redirect_is(plain(%h, target => "$acme/hsts-token"), 301,
-                "$ex$acme/hsts-token", '"none": the ACME path is redirected');
-    redirect_is(plain(%h, target => '/healthz'), 301, "$ex/healthz",
-                '"none": everything is redirected');
+    redirect_page_is($http->(%h, target => "$acme/hsts-token"), 301,
+                     "$ex$acme/hsts-token",
+                     '"none": the ACME path is redirected');
+    redirect_page_is($http->(%h, target => '/healthz'), 301, "$ex/healthz",
+                     '"none": everything is redirected');
 }
 
 # ---------------------------------------------------------------------
 # Requests that are not redirected.
 
-served_is(plain(method => 'OPTIONS', target => '*'), 200,
+served_is($http->(method => 'OPTIONS', target => '*'), 200,
           'OPTIONS * is answered, not redirected');
-served_is(plain(method => 'OPTIONS', target => 'http://redirect.example.com'),
+served_is($http->(method => 'OPTIONS', target => 'http://redirect.example.com'),
           200, 'OPTIONS with an absolute target without a path (= OPTIONS *)');
-served_is(plain(method => 'CONNECT', target => 'redirect.example.com:443'),
+served_is($http->(method => 'CONNECT', target => 'redirect.example.com:443'),
           405, 'CONNECT is not redirected');
 
 # ---------------------------------------------------------------------
@@ -308,8 +272,8 @@ for my $case (['/private/secret.txt', 'a path under "Require all denied"'],
               ['/htaccess/', 'a directory with an invalid .htaccess'],
               ['/no/such/file', 'a missing file (ErrorDocument 404)']) {
     my ($target, $name) = @$case;
-    redirect_is(plain(target => $target), 301, "$base$target",
-                "redirected first: $name");
+    redirect_page_is($http->(target => $target), 301, "$base$target",
+                     "redirected first: $name");
 }
 
 # ---------------------------------------------------------------------
@@ -400,9 +364,9 @@ sub conn_tokens {
         my %a = (%c, %$a);
         my $res = request(%a);
         if (defined $want) {
-            redirect_is($res, $status, $want,
-                        "keep-alive: $name is redirected",
-                        head => ($a{method} // '') eq 'HEAD');
+            redirect_page_is($res, $status, $want,
+                             "keep-alive: $name is redirected",
+                             head => ($a{method} // '') eq 'HEAD');
         }
         else {
             served_is($res, $status, "keep-alive: $name is served");
@@ -412,7 +376,7 @@ sub conn_tokens {
     }
     my $res = request(%c, target => '/last',
                       headers => [Connection => 'close']);
-    redirect_is($res, 301, "$base/last", 'keep-alive: the last request');
+    redirect_page_is($res, 301, "$base/last", 'keep-alive: the last request');
     ok(conn_tokens($res) eq 'close' && $conn->at_eof,
        'keep-alive: the server closes only when the client asks')
         or diag($res->{head});
@@ -427,9 +391,9 @@ sub conn_tokens {
                     . "Connection: close\r\n\r\n");
     my $first = $conn->read_response;
     my $second = $conn->read_response;
-    redirect_is($first, 308, "$base/p1", 'pipelined: the POST gets a 308');
-    redirect_is($second, 301, "$base/p2?x",
-                'pipelined: the GET after its body gets a 301');
+    redirect_page_is($first, 308, "$base/p1", 'pipelined: the POST gets a 308');
+    redirect_page_is($second, 301, "$base/p2?x",
+                     'pipelined: the GET after its body gets a 301');
     $conn->close;
 }
 
@@ -439,7 +403,7 @@ sub conn_tokens {
     my $res = request(conn => $conn, version => '1.0', target => '/k1',
                       host => 'redirect.example.com',
                       headers => [Connection => 'keep-alive']);
-    redirect_is($res, 301, "$base/k1", 'HTTP/1.0 keep-alive: 301');
+    redirect_page_is($res, 301, "$base/k1", 'HTTP/1.0 keep-alive: 301');
     my ($ka) = header_values($res, 'Keep-Alive');
     ok(conn_tokens($res) =~ /keep-alive/ && conn_tokens($res) !~ /close/
        && defined $ka,
@@ -447,8 +411,8 @@ sub conn_tokens {
         or diag($res->{head});
     $res = request(conn => $conn, version => '1.0', target => '/k2',
                    host => 'redirect.example.com');
-    redirect_is($res, 301, "$base/k2",
-                'HTTP/1.0 keep-alive: the next request on the connection');
+    redirect_page_is($res, 301, "$base/k2",
+                     'HTTP/1.0 keep-alive: the next request on the connection');
     ok(conn_tokens($res) eq 'close' && $conn->at_eof,
        'HTTP/1.0 without keep-alive: closed, and said so');
 }
@@ -465,7 +429,8 @@ sub conn_tokens {
     like($line, qr{^HTTP/1\.1 308 }, 'Expect: 100-continue: 308 at once');
     $conn->unread($line);
     my $res = $conn->read_response;
-    redirect_is($res, 308, "$base/e", 'Expect: 100-continue: the redirect');
+    redirect_page_is($res, 308, "$base/e",
+                     'Expect: 100-continue: the redirect');
     ok(conn_tokens($res) eq 'close' && $conn->at_eof,
        'Expect: 100-continue: the connection closes, announced');
 }
@@ -476,9 +441,8 @@ sub conn_tokens {
 
 {
     my $dir = HSTS::Httpd::new_dir();
-    my ($p, $t) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
-    $t = HSTS::Httpd::free_port() while $t == $p;
-    my $pki = HSTS::Httpd::top_dir() . '/t/pki';
+    my ($p, $t) = HSTS::Httpd::free_ports(2);
+    my $pki = HSTS::Httpd::pki_dir();
     my $tls_host = sub {
         return qq{<VirtualHost 127.0.0.1:$t>\n    ServerName $_[0]\n}
              . qq{    SSLEngine on\n}
@@ -518,19 +482,19 @@ CONF
               'main server: its exclusion is inherited');
     served_is($get->('inherit.test', $acme), 200,
               'main server: with the ACME default');
-    redirect_is($get->('inherit.test', '/status/ok.txt'), 301,
-                "https://inherit.test:$t/status/ok.txt",
-                'main server: HSTSRedirect inherited, to its TLS port');
-    redirect_is($get->('own.test', '/healthz'), 301,
-                'https://own.test/healthz',
-                'a host\'s own list replaces the main server\'s');
+    redirect_page_is($get->('inherit.test', '/status/ok.txt'), 301,
+                     "https://inherit.test:$t/status/ok.txt",
+                     'main server: HSTSRedirect inherited, to its TLS port');
+    redirect_page_is($get->('own.test', '/healthz'), 301,
+                     'https://own.test/healthz',
+                     'a host\'s own list replaces the main server\'s');
     served_is($get->('own.test', '/status/ok.txt'), 200,
               'a host\'s own list: its prefix is served');
     served_is($get->('own.test', $acme), 200,
               'a host\'s own list: the ACME default still applies');
-    redirect_is($get->('ownnone.test', $acme), 301,
-                "https://ownnone.test$acme",
-                'a host\'s own list starting with none: ACME redirected');
+    redirect_page_is($get->('ownnone.test', $acme), 301,
+                     "https://ownnone.test$acme",
+                     'a host\'s own list starting with none: ACME redirected');
     served_is($get->('ownnone.test', '/status/ok.txt'), 200,
               'a host\'s own list starting with none: its prefix served');
     served_is($get->('off.test', '/static.txt'), 200,

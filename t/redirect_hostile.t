@@ -11,8 +11,9 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
-use HSTS::Client qw(connect_to request header_values port_of);
+use HSTS::Client qw(connect_to request port_of);
 use HSTS::Httpd ();
+use HSTS::Assert qw(response_is redirect_is shown);
 
 plan tests => 67;
 
@@ -25,18 +26,9 @@ my $base = "https://redirect.example.com:$tls";
 sub raw_response {
     my ($port, $raw) = @_;
     return eval {
-        my $conn = connect_to(port => $port);
-        $conn->send_raw($raw);
-        my $res = $conn->read_response
+        request(port => $port, raw => $raw)
             // die "the connection closed without a response\n";
-        $conn->close;
-        $res;
     };
-}
-
-sub shown {
-    (my $text = $_[0]) =~ s/([^\x20-\x7e])/sprintf '\\x%02x', ord $1/ge;
-    return $text;
 }
 
 # Header fields a response must never carry, whatever the request said.
@@ -46,21 +38,14 @@ my @injected = qw(X-Injected Set-Cookie Strict-Transport-Security);
 # injected.
 sub rejected_is {
     my ($res, $status, $name) = @_;
-    my @bad = $res ? (map { header_values($res, $_) } @injected) : ();
-    ok($res && $res->{status} == $status && !header_values($res, 'Location')
-       && !@bad, $name)
-        or diag($res ? $res->{head} : "malformed response: $@");
+    response_is($res, { status => $status, location => undef,
+                        absent => \@injected }, $name);
 }
 
 # A well-formed redirect to exactly $want, with nothing injected.
 sub redirected_is {
     my ($res, $want, $name) = @_;
-    my @loc = $res ? header_values($res, 'Location') : ();
-    my @bad = $res ? (map { header_values($res, $_) } @injected) : ();
-    ok($res && $res->{status} == 301 && @loc == 1 && $loc[0] eq $want
-       && !@bad, $name)
-        or diag($res ? "Location: @loc\n$res->{head}"
-                     : "malformed response: $@");
+    redirect_is($res, 301, $want, $name, absent => \@injected);
 }
 
 # ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Client qw(connect_to request header_values h2_request port_of);
 use HSTS::Httpd ();
-use IO::Socket::IP ();
+use HSTS::Assert qw(response_is);
 
 plan tests => 65;
 
@@ -21,7 +21,9 @@ my $port = port_of('hsts_proxy');
 my $policy = 'max-age=86400; includeSubDomains';
 my $acme = '/.well-known/acme-challenge/hsts-token';
 
-sub get {
+# A request as the proxy forwards it: with X-Forwarded-Proto $xfp (a
+# list of fields when an array), or without when $xfp is undef.
+sub via_proxy {
     my ($host, $xfp, %a) = @_;
     my @xfp = ref $xfp ? @$xfp : defined $xfp ? ($xfp) : ();
     return request(port => $port, host => $host, target => '/static.txt',
@@ -36,30 +38,19 @@ sub shown_xfp {
         ref $xfp ? @$xfp : ($xfp);
 }
 
-# The response head, for diagnostics (curl's HTTP/2 results have none).
-sub head_of {
-    my ($res) = @_;
-    return $res->{head} // "$res->{proto} $res->{status}";
-}
-
 # Secure: served with exactly one Strict-Transport-Security, the policy.
 sub secure_is {
     my ($res, $status, $name) = @_;
-    my @sts = header_values($res, 'Strict-Transport-Security');
-    ok($res->{status} == $status && !header_values($res, 'Location')
-       && @sts == 1 && $sts[0] eq $policy, $name)
-        or diag("STS: @sts\n" . head_of($res));
+    response_is($res, { status => $status, location => undef,
+                        sts => $policy }, $name);
 }
 
 # Plain HTTP: redirected to $want (or served with $status when $want is
 # undef), without Strict-Transport-Security.
 sub plain_is {
     my ($res, $status, $want, $name) = @_;
-    my @loc = header_values($res, 'Location');
-    my @sts = header_values($res, 'Strict-Transport-Security');
-    ok($res->{status} == $status && !@sts
-       && (defined $want ? @loc == 1 && $loc[0] eq $want : !@loc), $name)
-        or diag("STS: @sts\n" . head_of($res));
+    response_is($res, { status => $status, location => $want,
+                        sts => undef }, $name);
 }
 
 # ---------------------------------------------------------------------
@@ -70,11 +61,11 @@ my @secure = ('https', 'HTTPS', ' https ', 'http, https', 'https,https',
 my @plain = (undef, 'http', 'HTTP', '', 'ftp', 'https, http', 'https,',
              'https;', 'httpsx', ['https', 'http']);
 for my $xfp (@secure) {
-    secure_is(get('proxy.example.com', $xfp), 200,
+    secure_is(via_proxy('proxy.example.com', $xfp), 200,
               'trusted 127.0.0.1, ' . shown_xfp($xfp) . ': secure');
 }
 for my $xfp (@plain) {
-    plain_is(get('proxy.example.com', $xfp), 301,
+    plain_is(via_proxy('proxy.example.com', $xfp), 301,
              'https://proxy.example.com/static.txt',
              'trusted 127.0.0.1, ' . shown_xfp($xfp) . ': redirected');
 }
@@ -83,29 +74,30 @@ for my $xfp (@plain) {
 # IPv4-mapped IPv6 blocks (stored as the IPv4 block they stand for).
 for my $host ('proxy8.example.com', 'proxy-mapped.example.com',
               'proxy-mapped104.example.com') {
-    secure_is(get($host, 'https'), 200, "$host: https from 127.0.0.1: secure");
-    plain_is(get($host, 'https, http'), 301, "https://$host/static.txt",
+    secure_is(via_proxy($host, 'https'), 200,
+              "$host: https from 127.0.0.1: secure");
+    plain_is(via_proxy($host, 'https, http'), 301, "https://$host/static.txt",
              "$host: 'https, http' from 127.0.0.1: redirected");
 }
 
 # Every kind of response through a trusted proxy.
 {
     my $h = 'proxy.example.com';
-    secure_is(get($h, 'https', target => '/missing'), 404,
+    secure_is(via_proxy($h, 'https', target => '/missing'), 404,
               'secure: a 404 (ErrorDocument) gets the header');
-    secure_is(get($h, 'https', method => 'HEAD'), 200,
+    secure_is(via_proxy($h, 'https', method => 'HEAD'), 200,
               'secure: HEAD gets the header');
-    secure_is(get($h, 'https', method => 'POST', body => 'a=1'), 200,
+    secure_is(via_proxy($h, 'https', method => 'POST', body => 'a=1'), 200,
               'secure: a POST is served, not redirected');
-    secure_is(get($h, 'https', target => '/private/secret.txt'), 403,
+    secure_is(via_proxy($h, 'https', target => '/private/secret.txt'), 403,
               'secure: a 403 gets the header');
-    secure_is(get($h, 'https', target => $acme),
+    secure_is(via_proxy($h, 'https', target => $acme),
               200, 'secure: an excluded path gets the header');
-    plain_is(get($h, 'http', method => 'POST', body => 'a=1'), 308,
+    plain_is(via_proxy($h, 'http', method => 'POST', body => 'a=1'), 308,
              "https://$h/static.txt", 'plain: a POST gets a 308');
-    plain_is(get($h, 'http', target => $acme),
+    plain_is(via_proxy($h, 'http', target => $acme),
              200, undef, 'plain: an excluded path is served without header');
-    plain_is(get($h, 'http', target => '/missing?x'), 301,
+    plain_is(via_proxy($h, 'http', target => '/missing?x'), 301,
              "https://$h/missing?x", 'plain: a missing path is redirected');
 }
 
@@ -115,7 +107,7 @@ for my $host ('proxy8.example.com', 'proxy-mapped.example.com',
     my $conn = connect_to(port => $port);
     my @got;
     for my $xfp ('https', 'http', undef, 'https', 'https, http', 'https') {
-        my $res = get('proxy.example.com', $xfp, conn => $conn);
+        my $res = via_proxy('proxy.example.com', $xfp, conn => $conn);
         my @sts = header_values($res, 'Strict-Transport-Security');
         push @got, $res->{status} . (@sts ? "+sts" : '');
     }
@@ -140,13 +132,13 @@ for my $host ('proxy8.example.com', 'proxy-mapped.example.com',
 # ---------------------------------------------------------------------
 # A host that sends the header but does not redirect.
 
-secure_is(get('proxy-header.example.com', 'https'), 200,
+secure_is(via_proxy('proxy-header.example.com', 'https'), 200,
           'no redirect: https from the proxy gets the header');
-secure_is(get('proxy-header.example.com', 'https', target => '/missing'),
+secure_is(via_proxy('proxy-header.example.com', 'https', target => '/missing'),
           404, 'no redirect: and on a 404');
-plain_is(get('proxy-header.example.com', 'http'), 200, undef,
+plain_is(via_proxy('proxy-header.example.com', 'http'), 200, undef,
          'no redirect: http from the proxy: served without the header');
-plain_is(get('proxy-header.example.com', undef), 200, undef,
+plain_is(via_proxy('proxy-header.example.com', undef), 200, undef,
          'no redirect: no X-Forwarded-Proto: served without the header');
 
 # ---------------------------------------------------------------------
@@ -157,10 +149,10 @@ for my $case (['proxy-v6.example.com', 'only ::1 trusted'],
               ['proxy-none.example.com', 'no HSTSTrustedProxy']) {
     my ($host, $name) = @$case;
     for my $xfp ('https', 'http, https', ['http', 'https']) {
-        plain_is(get($host, $xfp), 301, "https://$host/static.txt",
+        plain_is(via_proxy($host, $xfp), 301, "https://$host/static.txt",
                  "$name: " . shown_xfp($xfp) . ' from 127.0.0.1 is ignored');
     }
-    plain_is(get($host, 'https', target => $acme),
+    plain_is(via_proxy($host, 'https', target => $acme),
              200, undef, "$name: and gets no header on an excluded path");
 }
 
@@ -168,20 +160,9 @@ for my $case (['proxy-v6.example.com', 'only ::1 trusted'],
 # IPv6 and IPv4-mapped peers, and the main server's list inherited and
 # replaced (a server of the test's own: it listens on IPv6).
 
-# A port free on an address (and, for "::", on IPv4 too).
-sub free_port_on {
-    my ($addr) = @_;
-    my $s = IO::Socket::IP->new(LocalHost => $addr, LocalPort => 0,
-                                Listen => 1, V6Only => 0)
-        or return undef;
-    my $p = $s->sockport;
-    close $s;
-    return $p;
-}
-
 SKIP: {
-    my $q = free_port_on('::1');
-    my $r = free_port_on('::');
+    my $q = HSTS::Httpd::free_port_on('::1');
+    my $r = HSTS::Httpd::free_port_on('::');
     skip 'no IPv6 loopback here', 16 unless $q && $r;
     my $p = HSTS::Httpd::free_port();
     my $hosts = join '', map {
@@ -209,11 +190,9 @@ CONF
     my $res;
     my $ask = sub {
         my ($addr, $port, $host, $xfp) = @_;
-        my $conn = connect_to(addr => $addr, port => $port);
-        return request(conn => $conn, port => $port, host => $host,
-                       target => '/static.txt', headers => [
-                           'X-Forwarded-Proto' => $xfp,
-                           Connection => 'close']);
+        return request(addr => $addr, port => $port, host => $host,
+                       target => '/static.txt',
+                       headers => ['X-Forwarded-Proto' => $xfp]);
     };
     # peer ::1
     $res = $ask->('::1', $q, 'v6.test', 'https');
