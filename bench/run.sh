@@ -22,14 +22,10 @@ quick=0
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. scripts/lib.sh
 
 if [ "$(id -u)" = 0 ]; then
-    scripts/deps.sh
-    for p in valgrind wrk; do
-        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" \
-            || { echo "bench: installing $p"; DEBIAN_FRONTEND=noninteractive \
-                 apt-get install -y -qq --no-install-recommends "$p" >/dev/null; }
-    done
+    scripts/deps.sh valgrind wrk
 fi
 
 if [ "$quick" = 1 ]; then
@@ -43,27 +39,22 @@ chmod 755 "$work"
 trap 'pkill -f "$work/" 2>/dev/null || true' EXIT
 
 echo "== build (work directory $work)"
-[ -x configure ] || autoreconf -fi >/dev/null
-[ -f Makefile ] || ./configure >/dev/null
-make >/dev/null
-apxs=$(grep '^APXS = ' Makefile | sed 's/^APXS = //')
-httpd="$($apxs -q SBINDIR)/$($apxs -q TARGET)"
-libexec=$($apxs -q LIBEXECDIR)
+hsts_build
+hsts_httpd_paths
 cp bench/mod_floor.c "$work/"
 (cd "$work" && "$apxs" -c mod_floor.c >/dev/null)
 floor_so="$work/.libs/mod_floor.so"
 hsts_so="$top/.libs/mod_hsts.so"
 
+# as root, the servers run as the test user
 user_line=""
 if [ "$(id -u)" = 0 ]; then
-    id hststest >/dev/null 2>&1 || useradd --system --create-home --shell /bin/sh hststest
-    user_line="User hststest
-Group $(id -gn hststest)"
+    user=$(hsts_test_user)
+    user_line=$(hsts_httpd_user "$user")
 fi
 
 echo "== certificates and content"
-. scripts/pki.sh
-make_pki "$work" "bench CA" site "DNS:example.com,DNS:*.example.com"
+hsts_make_pki "$work" "bench CA" site "DNS:example.com,DNS:*.example.com"
 mkdir -p "$work/htdocs"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$work/htdocs/file.txt"
 chmod -R a+rX "$work"
@@ -74,26 +65,14 @@ config() {
     shift 4
     mkdir -p "$dir"
     {
-        echo "LoadModule mpm_${mpm}_module $libexec/mod_mpm_${mpm}.so"
-        for m in authz_core mime alias rewrite headers socache_shmcb ssl; do
-            echo "LoadModule ${m}_module $libexec/mod_${m}.so"
-        done
-        echo "ServerRoot $dir"
-        echo "DefaultRunTimeDir $dir"
-        echo "PidFile $dir/httpd.pid"
-        echo "ErrorLog $dir/error_log"
+        hsts_httpd_conf_head "$dir" "$work/htdocs" "$mpm" authz_core mime \
+            alias rewrite headers socache_shmcb ssl
         echo "LogLevel notice"
         echo "$user_line"
         echo "ServerName example.com"
-        echo "DocumentRoot $work/htdocs"
-        echo "TypesConfig /etc/mime.types"
         echo "KeepAlive On"
         echo "MaxKeepAliveRequests 0"
-        echo "<Directory $work/htdocs>"
-        echo "    Require all granted"
-        echo "</Directory>"
         echo "Listen 127.0.0.1:$port"
-        echo "Mutex file:$dir default"
         if [ "$tls" = 1 ]; then
             echo "SSLEngine on"
             echo "SSLCertificateFile $work/site.crt"
@@ -104,17 +83,15 @@ config() {
         printf '%s\n' "$@"
     } >"$dir/httpd.conf"
     chmod -R a+rX "$dir"
-    [ -z "$user_line" ] || chown -R hststest "$dir"
+    [ -z "$user_line" ] || chown -R "$user" "$dir"
 }
 
 # Waits until httpd has written its pid file, which it does once its
 # listeners are bound (no probe request: it would shift the dumps).
 wait_ready() {
     local dir=$1
-    for _ in $(seq 1 1200); do
-        [ -s "$dir/httpd.pid" ] && return 0
-        sleep 0.1
-    done
+    # shellcheck disable=SC2016  # the condition expands as it is evaluated
+    hsts_wait_until '[ -s "$dir/httpd.pid" ]' 120 && return 0
     echo "bench: httpd did not start:" >&2
     cat "$dir/error_log" "$dir/valgrind.log" >&2 2>/dev/null
     return 1
@@ -129,7 +106,7 @@ callgrind() {
     while [ "$1" != -- ]; do curl_opts+=("$1"); shift; done
     shift
     local dir="$work/cg-$name" port scheme urls=() i
-    port=$(free_port)
+    port=$(hsts_free_port)
     config "$dir" prefork "$tls" "$port" "$@"
     scheme=http; [ "$tls" = 1 ] && scheme=https
     valgrind --tool=callgrind --dump-before=ap_read_request \
@@ -205,7 +182,7 @@ wrk_config() {
     local name=$1 tls=$2
     shift 2
     local dir="$work/wrk-$name" port
-    port=$(free_port)
+    port=$(hsts_free_port)
     config "$dir" event "$tls" "$port" "$@"
     echo "$port" >"$dir/port"
 }
@@ -273,7 +250,7 @@ time_configtest() {
     echo "$out" | median
 }
 for n in $vhost_counts; do
-    port=$(free_port)
+    port=$(hsts_free_port)
     gen_vhosts "$n" 0 "$work/t-$n-without" "$port"
     gen_vhosts "$n" 1 "$work/t-$n-with" "$port"
     t_without[$n]=$(time_configtest "$work/t-$n-without" "$t_runs")

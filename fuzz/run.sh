@@ -22,6 +22,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
 secs=${1:-300}
 shift || true
 all_targets="policy duration redirect proxy"
@@ -51,17 +53,7 @@ have_fuzzer_runtime() {
 }
 
 if ! have_fuzzer_runtime; then
-    packages="clang libclang-rt-14-dev libapr1-dev"
-    if [ "$(id -u)" != 0 ]; then
-        echo "fuzz/run.sh: clang, libFuzzer or a library is missing; as root run:" >&2
-        echo "    apt-get install $packages" >&2
-        exit 2
-    fi
-    echo "== installing $packages"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $packages >/dev/null
+    hsts_install_packages clang libclang-rt-14-dev libapr1-dev || exit 2
     have_fuzzer_runtime || { echo "fuzz/run.sh: still no libFuzzer runtime for $cc" >&2; exit 2; }
 fi
 

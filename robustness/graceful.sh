@@ -24,11 +24,10 @@
 # the tree.
 set -euo pipefail
 
+# shellcheck source=robustness/lib.sh
 . "$(dirname "$0")/lib.sh"
 robust_setup graceful "$@"
 
-quick=0
-[ "${1:-}" = --quick ] && quick=1
 if [ "$quick" = 1 ]; then
     restarts=3; mpms="event"
 else
@@ -39,17 +38,14 @@ fi
 per_restart=${ROBUST_PER_RESTART:-20}
 
 robust_build
-apxs=$(grep '^APXS = ' Makefile | sed 's/^APXS = //')
-httpd="$($apxs -q SBINDIR)/$($apxs -q TARGET)"
-libexec=$($apxs -q LIBEXECDIR)
+hsts_httpd_paths
 out=$(pwd)/robustness/graceful-out
 rm -rf "$out"
 mkdir -p "$out/htdocs"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$out/htdocs/file.txt"
 
 echo "== certificates"
-. scripts/pki.sh
-make_pki "$out" "graceful CA" site "DNS:example.com,DNS:www.example.com"
+hsts_make_pki "$out" "graceful CA" site "DNS:example.com,DNS:www.example.com"
 
 # The findings the configuration must produce, each exactly once per
 # generation: max-age over 10 years in the TLS host, HSTS set in the
@@ -61,25 +57,11 @@ policy="max-age=$max_age"
 # config <dir> <mpm> <tls port> <plain port>
 config() {
     local dir=$1 mpm=$2 tls=$3 plain=$4
+    hsts_httpd_conf_head "$dir" "$out/htdocs" "$mpm" authz_core mime \
+        socache_shmcb ssl hsts
     cat <<EOF
-LoadModule mpm_${mpm}_module $libexec/mod_mpm_${mpm}.so
-LoadModule authz_core_module $libexec/mod_authz_core.so
-LoadModule mime_module $libexec/mod_mime.so
-LoadModule socache_shmcb_module $libexec/mod_socache_shmcb.so
-LoadModule ssl_module $libexec/mod_ssl.so
-LoadModule hsts_module $(pwd)/.libs/mod_hsts.so
-ServerRoot "$dir"
-DefaultRunTimeDir "$dir"
-PidFile "$dir/httpd.pid"
-ErrorLog "$dir/error_log"
 LogLevel notice
-Mutex file:$dir default
 ServerName example.com
-DocumentRoot "$out/htdocs"
-TypesConfig /etc/mime.types
-<Directory "$out/htdocs">
-    Require all granted
-</Directory>
 KeepAlive On
 MaxKeepAliveRequests 0
 StartServers 2
@@ -104,16 +86,7 @@ Listen 127.0.0.1:$plain
 EOF
 }
 
-# Waits for a condition (a shell command) for at most $2 seconds.
-wait_until() {
-    local cond=$1 deadline=$(( $(date +%s) + $2 ))
-    until eval "$cond"; do
-        [ "$(date +%s)" -le "$deadline" ] || return 1
-        sleep 0.05   # the polling interval of this wait for a condition
-    done
-}
 count() { grep -c "$1" "$2" 2>/dev/null || true; }
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # the lowest count of OK responses over the four modes
 min_ok() { awk 'NR == 1 || $2 < m {m = $2} END {print m + 0}' "$1" 2>/dev/null || echo 0; }
 
@@ -136,9 +109,7 @@ summary="$out/summary.md"
 for mpm in $mpms; do
     dir="$out/$mpm"
     mkdir -p "$dir"
-    tls=$(free_port)
-    plain=$(free_port)
-    while [ "$plain" = "$tls" ]; do plain=$(free_port); done
+    { read -r tls; read -r plain; } < <(hsts_free_ports 2)
     config "$dir" "$mpm" "$tls" "$plain" >"$dir/httpd.conf"
     echo "== $mpm MPM: TLS port $tls, plain port $plain"
 
@@ -152,50 +123,44 @@ for mpm in $mpms; do
         exit 1
     fi
 
-    "$httpd" -d "$dir" -f "$dir/httpd.conf" -k start
-    wait_until '[ -s "$dir/httpd.pid" ] && [ "$(count "resuming normal operations" "$dir/error_log")" -ge 1 ]' 60 \
-        || { echo "graceful: httpd did not start" >&2; cat "$dir/error_log" >&2; exit 1; }
+    hsts_httpd_start "$dir" || exit 1
     parent=$(cat "$dir/httpd.pid")
-    stop_server() {
-        "$httpd" -d "$dir" -f "$dir/httpd.conf" -k stop >/dev/null 2>&1 || true
-        wait_until '! kill -0 '"$parent"' 2>/dev/null' 60 || true
-    }
     load=""
-    trap '[ -z "$load" ] || kill -TERM "$load" 2>/dev/null; stop_server' EXIT
+    trap '[ -z "$load" ] || kill -TERM "$load" 2>/dev/null; hsts_httpd_stop "$dir"' EXIT
 
     perl robustness/loadclient.pl --tls-port "$tls" --plain-port "$plain" \
         --policy "$policy" --ca "$out/ca.crt" --status "$dir/load.status" \
         >"$dir/load.out" 2>&1 &
     load=$!
-    wait_until '[ "$(min_ok "$dir/load.status")" -ge '"$per_restart"' ]' 60 \
+    hsts_wait_until '[ "$(min_ok "$dir/load.status")" -ge '"$per_restart"' ]' 60 \
         || { echo "graceful: the load client does not get answers" >&2; cat "$dir/load.out" >&2; status=1; }
-    rss_before=$(rss_kib "$parent")
+    rss_before=$(hsts_rss_kib "$parent")
 
     ok_restarts=0
     for i in $(seq 1 "$restarts"); do
         base=$(min_ok "$dir/load.status")
         "$httpd" -d "$dir" -f "$dir/httpd.conf" -k graceful
-        if ! wait_until '[ "$(count "resuming normal operations" "$dir/error_log")" -ge '"$(( i + 1 ))"' ]' 60; then
+        if ! hsts_wait_until '[ "$(count "resuming normal operations" "$dir/error_log")" -ge '"$(( i + 1 ))"' ]' 60; then
             echo "graceful: restart $i: httpd did not come back" >&2
             status=1
             break
         fi
-        if ! wait_until '[ "$(min_ok "$dir/load.status")" -ge '"$(( base + per_restart ))"' ]' 60; then
+        if ! hsts_wait_until '[ "$(min_ok "$dir/load.status")" -ge '"$(( base + per_restart ))"' ]' 60; then
             echo "graceful: restart $i: the load stalled" >&2
             status=1
             break
         fi
         ok_restarts=$i
-        [ "$i" = 1 ] && rss_first=$(rss_kib "$parent")
+        [ "$i" = 1 ] && rss_first=$(hsts_rss_kib "$parent")
     done
-    rss_after=$(rss_kib "$parent")
+    rss_after=$(hsts_rss_kib "$parent")
     rss_first=${rss_first:-$rss_after}
     [ "$(cat "$dir/httpd.pid")" = "$parent" ] || { echo "graceful: the parent changed" >&2; status=1; }
 
     kill -TERM "$load"
     lrc=0
     wait "$load" || lrc=$?
-    stop_server
+    hsts_httpd_stop "$dir"
     trap - EXIT
     cat "$dir/load.out"
     total=$(sed -n 's/^LOAD total ok=\([0-9]*\) bad=\([0-9]*\) retries=\([0-9]*\)/\1 \2 \3/p' "$dir/load.out")
@@ -227,7 +192,7 @@ for mpm in $mpms; do
         printf "%s in %d generations", $bad ? "WRONG" : "each once", scalar @gen;
         exit($bad ? 1 : 0);
     ' "$dir/error_log" $expected_findings) || status=1
-    crashes=$(grep -cE 'exit signal|Segmentation|AH00052|AH00060' "$dir/error_log" || true)
+    crashes=$(hsts_crash_lines "$dir/error_log")
     [ "$crashes" = 0 ] || { echo "graceful: $crashes crash lines in the error log" >&2; status=1; }
     # What a restart allocates for good stays in the parent: from the
     # first restart on (the first one grows it once, as without mod_hsts)
@@ -258,12 +223,5 @@ fi
     echo "connections), sent again on a new connection, as HTTP clients do (RFC 9112 9.3.1)."
 } >>"$summary"
 cat "$summary"
-if [ "$quick" = 0 ]; then
-    robust_result graceful "$summary"
-fi
-if [ "$status" = 0 ]; then
-    echo "graceful: PASS ($mpms, $restarts restarts each)"
-else
-    echo "graceful: FAIL (see $out)"
-fi
-exit "$status"
+robust_finish graceful "$status" "$summary" " ($mpms, $restarts restarts each)" \
+    " (see $out)"

@@ -1,69 +1,68 @@
 # SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
-# Shared by the robustness scripts (sourced, not run).
+# Shared by the robustness scripts (sourced, not run), on top of
+# scripts/lib.sh.
 #
-# robust_setup <name> "$@": as root, installs what is missing (the
-# project's Debian packages, plus those in $ROBUST_PACKAGES), makes the
-# unprivileged user (hststest, or $HSTS_TEST_USER), copies the tree to a
+# robust_setup <name> "$@": sets quick=1 when the first argument is
+# --quick (else 0). As root, installs what is missing (the project's
+# Debian packages, plus those in $ROBUST_PACKAGES), copies the tree to a
 # work directory of its own (/tmp/mod_hsts-robust-<name>, or $ROBUST_DIR)
-# that the user owns, and runs the calling script again
-# from there as that user; then it records the section of results that
+# and runs the calling script again from there as the unprivileged test
+# user (hsts_as_test_user); then it records the section of results that
 # run left (robust_result) in robustness/RESULTS.md of the original tree,
 # and exits with the run's status. As that user it returns, in the copy.
 #
-# robust_build: configure and build the module in the current tree.
+# robust_build: configures (warnings as errors) and builds the module in
+# the current tree.
+# robust_suite <log> [t/TEST arguments]: runs the test suite on port
+# $port (the environment passed on); sets suite_status and suite_secs.
 # robust_result <name> <file>: the full run's section of RESULTS.md.
+# robust_finish <name> <status> <summary> <passed> <failed>: records a
+# full run's summary, says "<name>: PASS<passed>" or "<name>: FAIL<failed>"
+# and exits with the status.
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 robust_setup() {
     local name=$1
     shift
-    local top
-    top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-    cd "$top" || exit 1
+    quick=0
+    [ "${1:-}" = --quick ] && quick=1
+    cd "$hsts_top" || exit 1
     if [ "$(id -u)" != 0 ]; then
         return 0
     fi
-    scripts/deps.sh
-    local p missing=""
-    for p in ${ROBUST_PACKAGES:-}; do
-        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" \
-            || missing="$missing $p"
-    done
-    if [ -n "$missing" ]; then
-        echo "robustness: installing$missing"
-        # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            --no-install-recommends $missing >/dev/null \
-            || { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-                 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-                    --no-install-recommends $missing >/dev/null; }
-    fi
-    local user=${HSTS_TEST_USER:-hststest}
-    id "$user" >/dev/null 2>&1 || useradd --system --create-home --shell /bin/sh "$user"
-    local work=${ROBUST_DIR:-/tmp/mod_hsts-robust-$name}
-    case $work in /|/tmp|/tmp/) echo "robustness: refusing work directory $work" >&2; exit 1 ;; esac
-    rm -rf "$work"
-    mkdir -p "$work"
-    # the tree as checked out, without what builds and runs left behind;
-    # files that vanish while copying (a fuzzer's corpus) do not matter
-    local rc=0
-    rsync -a --exclude=.git --exclude='t/logs' --exclude='t/pki' \
-        --exclude='*.o' --exclude='*.lo' --exclude='*.slo' --exclude='*.la' \
-        --exclude='.libs' --exclude='autom4te.cache' --exclude='config.status' \
-        --exclude='/Makefile' --exclude='t/TEST' --exclude='/fuzz/build' \
-        --exclude='/demo/run' ./ "$work/" || rc=$?
-    if [ "$rc" != 0 ] && [ "$rc" != 24 ]; then
-        echo "robustness: copying the tree failed (rsync $rc)" >&2
-        exit 1
-    fi
-    chown -R "$user" "$work"
-    rm -f "$top/robustness/.result-$name.md"
-    export ROBUST_ORIGIN="$top"
-    local status=0
-    runuser -u "$user" -- bash "$work/robustness/$name.sh" "$@" || status=$?
+    # shellcheck disable=SC2086  # one package a word
+    scripts/deps.sh ${ROBUST_PACKAGES:-}
+    rm -f "$hsts_top/robustness/.result-$name.md"
+    export ROBUST_ORIGIN="$hsts_top"
+    local work=${ROBUST_DIR:-/tmp/mod_hsts-robust-$name} status=0
+    hsts_as_test_user "$work" "robustness/$name.sh" "$@" || status=$?
     if [ -f "$work/robustness/.result-$name.md" ]; then
         robust_record "$name" "$work/robustness/.result-$name.md" \
-            "$top/robustness/RESULTS.md"
+            "$hsts_top/robustness/RESULTS.md"
+    fi
+    exit "$status"
+}
+
+# shellcheck disable=SC2034,SC2154  # $port and suite_*: the calling script's
+robust_suite() {
+    local log=$1 start
+    shift
+    start=$(date +%s)
+    suite_status=0
+    bash scripts/test.sh -port "$port" "$@" >"$log" 2>&1 || suite_status=$?
+    suite_secs=$(( $(date +%s) - start ))
+}
+
+robust_finish() {
+    local name=$1 status=$2 summary=$3 passed=$4 failed=$5
+    [ "$quick" = 1 ] || robust_result "$name" "$summary"
+    if [ "$status" = 0 ]; then
+        echo "$name: PASS$passed"
+    else
+        echo "$name: FAIL$failed"
     fi
     exit "$status"
 }
@@ -106,9 +105,7 @@ robust_record() {
 
 robust_build() {
     echo "== build ($(pwd))"
-    [ -x configure ] || autoreconf -fi >/dev/null
-    ./configure --enable-werror >/dev/null
-    make >/dev/null
+    hsts_build --werror
 }
 
 # The machine, for the results: date, CPU, cores, kernel, httpd, OpenSSL.

@@ -13,11 +13,10 @@
 # scripts/test.sh. ROBUST_PORT: t/TEST's first port (default 12660).
 set -euo pipefail
 
+# shellcheck source=robustness/lib.sh
 . "$(dirname "$0")/lib.sh"
 robust_setup mpm "$@"
 
-quick=0
-[ "${1:-}" = --quick ] && quick=1
 rounds=3
 [ "$quick" = 1 ] && rounds=1
 mpms="event worker prefork"
@@ -34,14 +33,12 @@ for round in $(seq 1 "$rounds"); do
         run="$out/$mpm.$round"
         mkdir -p "$run/tap"
         echo "== round $round/$rounds: $mpm"
-        start=$(date +%s)
-        rc=0
         HSTS_TEST_MPM=$mpm PERL_TEST_HARNESS_DUMP_TAP="$run/tap" \
-            bash scripts/test.sh -port "$port" >"$run/log" 2>&1 || rc=$?
-        echo "$(( $(date +%s) - start ))" >"$run/seconds"
-        echo "$rc" >"$run/status"
+            robust_suite "$run/log"
+        echo "$suite_secs" >"$run/seconds"
+        echo "$suite_status" >"$run/status"
         tail -n 1 "$run/log"
-        [ "$rc" = 0 ] || status=1
+        [ "$suite_status" = 0 ] || status=1
     done
 done
 
@@ -127,12 +124,6 @@ for my $t (sort keys %failed) {
 }
 PERL
 cat "$out/summary.md"
-if [ "$quick" = 0 ]; then
-    robust_result mpm "$out/summary.md"
-fi
-if [ "$status" = 0 ]; then
-    echo "mpm: PASS: the suite passes under event, worker and prefork ($rounds round(s))"
-else
-    echo "mpm: FAIL (see $out/*/log)"
-fi
-exit "$status"
+robust_finish mpm "$status" "$out/summary.md" \
+    ": the suite passes under event, worker and prefork ($rounds round(s))" \
+    " (see $out/*/log)"

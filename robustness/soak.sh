@@ -32,11 +32,10 @@ set -euo pipefail
 
 # shellcheck disable=SC2034  # lib.sh reads it
 ROBUST_PACKAGES="wrk"
+# shellcheck source=robustness/lib.sh
 . "$(dirname "$0")/lib.sh"
 robust_setup soak "$@"
 
-quick=0
-[ "${1:-}" = --quick ] && quick=1
 # seconds per phase: TLS keep-alive, TLS close, plain keep-alive, plain
 # close (round() reads them by name). wrk runs for a time, not a number
 # of requests; the full run fails below 200,000 requests after the warm-up.
@@ -50,48 +49,30 @@ threads=2
 conns=16
 
 robust_build
-apxs=$(grep '^APXS = ' Makefile | sed 's/^APXS = //')
-httpd="$($apxs -q SBINDIR)/$($apxs -q TARGET)"
-libexec=$($apxs -q LIBEXECDIR)
+hsts_httpd_paths
 out=$(pwd)/robustness/soak-out
 rm -rf "$out"
 mkdir -p "$out/htdocs"
 head -c 1024 /dev/zero | tr '\0' 'x' >"$out/htdocs/file.txt"
 
 echo "== certificates"
-. scripts/pki.sh
-make_pki "$out" "soak CA" site "DNS:example.com,DNS:www.example.com"
+hsts_make_pki "$out" "soak CA" site "DNS:example.com,DNS:www.example.com"
 # config <dir> <with mod_hsts: 1|0>: the server; without mod_hsts (the
 # baseline of the full run) the TLS host sends no header and the plain
 # host redirects with mod_alias to the same Location.
 config() {
-    local dir=$1 with=$2 load="" tls_line="" plain_line
+    local dir=$1 with=$2 tls_line="" plain_line
+    local modules=(authz_core mime alias socache_shmcb ssl)
     plain_line="Redirect permanent / https://example.com:$tls/"
     if [ "$with" = 1 ]; then
-        load="LoadModule hsts_module $(pwd)/.libs/mod_hsts.so"
+        modules+=(hsts)
         tls_line="HSTSPolicy \"$policy\""
         plain_line="HSTSRedirect On"
     fi
+    hsts_httpd_conf_head "$dir" "$out/htdocs" event "${modules[@]}"
     cat <<EOF
-LoadModule mpm_event_module $libexec/mod_mpm_event.so
-LoadModule authz_core_module $libexec/mod_authz_core.so
-LoadModule mime_module $libexec/mod_mime.so
-LoadModule alias_module $libexec/mod_alias.so
-LoadModule socache_shmcb_module $libexec/mod_socache_shmcb.so
-LoadModule ssl_module $libexec/mod_ssl.so
-$load
-ServerRoot "$dir"
-DefaultRunTimeDir "$dir"
-PidFile "$dir/httpd.pid"
-ErrorLog "$dir/error_log"
 LogLevel notice
-Mutex file:$dir default
 ServerName example.com
-DocumentRoot "$out/htdocs"
-TypesConfig /etc/mime.types
-<Directory "$out/htdocs">
-    Require all granted
-</Directory>
 # Two children from start to end: none started or stopped for spare
 # threads, none recycled.
 StartServers 2
@@ -127,22 +108,12 @@ Listen 127.0.0.1:$plain
 EOF
 }
 
-# Waits for a condition (a shell command) for at most $2 seconds.
-wait_until() {
-    local cond=$1 deadline=$(( $(date +%s) + $2 ))
-    until eval "$cond"; do
-        [ "$(date +%s)" -le "$deadline" ] || return 1
-        sleep 0.1   # the polling interval of this wait for a condition
-    done
-}
-
 children() {
     local ppid=$1 p
     for p in /proc/[0-9]*; do
         [ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" = "$ppid" ] && echo "${p#/proc/}"
     done | sort -n
 }
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # phase <label> <seconds>: one wrk run against the current server ($dir,
 # $with), every response checked
@@ -191,7 +162,7 @@ round() {
     local -n counts=$1
     local i=0 p
     for p in tls-ka tls-close plain-ka plain-close; do
-        wait_until '! server_busy' 60 || echo "soak: connections still open after 60 s" >&2
+        hsts_wait_until '! server_busy' 60 || echo "soak: connections still open after 60 s" >&2
         phase "$p" "${counts[$i]}"
         i=$(( i + 1 ))
     done
@@ -201,18 +172,10 @@ round() {
 sample() {
     local label=$1 parent p
     parent=$(cat "$dir/httpd.pid")
-    echo "$label $parent $(rss_kib "$parent") parent"
+    echo "$label $parent $(hsts_rss_kib "$parent") parent"
     for p in $(children "$parent"); do
-        echo "$label $p $(rss_kib "$p") child"
+        echo "$label $p $(hsts_rss_kib "$p") child"
     done
-}
-
-stop_server() {
-    local pid
-    pid=$(cat "$dir/httpd.pid" 2>/dev/null) || return 0
-    [ -n "$pid" ] || return 0
-    "$httpd" -d "$dir" -f "$dir/httpd.conf" -k stop || true
-    wait_until '! kill -0 '"$pid"' 2>/dev/null' 60 || true
 }
 
 # soak <name> <with mod_hsts: 1|0>: start, warm-up, rounds, stop; leaves
@@ -224,12 +187,10 @@ soak() {
     mkdir -p "$dir"
     config "$dir" "$with" >"$dir/httpd.conf"
     echo "== $name: event MPM, TLS port $tls, plain port $plain"
-    "$httpd" -d "$dir" -f "$dir/httpd.conf" -k start
-    wait_until '[ -s "$dir/httpd.pid" ] && grep -q "resuming normal operations" "$dir/error_log"' 60 \
-        || { echo "soak: httpd did not start" >&2; cat "$dir/error_log" >&2; exit 1; }
-    wait_until '[ "$(children "$(cat "$dir/httpd.pid")" | wc -l)" -ge 2 ]' 60 \
+    hsts_httpd_start "$dir" || exit 1
+    trap 'hsts_httpd_stop "$dir"' EXIT
+    hsts_wait_until '[ "$(children "$(cat "$dir/httpd.pid")" | wc -l)" -ge 2 ]' 60 \
         || { echo "soak: httpd did not start its children" >&2; exit 1; }
-    trap stop_server EXIT
     : >"$dir/wrk.log"
     : >"$dir/rss"
     total=0 bad_total=0 errors_total=0 reads_total=0
@@ -242,16 +203,14 @@ soak() {
         round main
         sample "round-$r" | tee -a "$dir/rss"
     done
-    stop_server
+    hsts_httpd_stop "$dir"
     trap - EXIT
-    crashes=$(grep -cE 'exit signal|Segmentation|AH00052|AH00060' "$dir/error_log" || true)
+    crashes=$(hsts_crash_lines "$dir/error_log")
     echo "$total $(( total - warm_total )) $bad_total $errors_total $reads_total $crashes" >"$dir/counts"
 }
 
 # the same ports for both servers, one after the other
-tls=$(free_port)
-plain=$(free_port)
-while [ "$plain" = "$tls" ]; do plain=$(free_port); done
+{ read -r tls; read -r plain; } < <(hsts_free_ports 2)
 policy="max-age=31536000; includeSubDomains"
 location="https://example.com:$tls/file.txt"
 
@@ -349,12 +308,4 @@ printf "\nVerdict: %s%s.\n", $ok ? 'PASS' : 'FAIL',
 exit($ok ? 0 : 1);
 PERL
 cat "$out/summary.md"
-if [ "$quick" = 0 ]; then
-    robust_result soak "$out/summary.md"
-fi
-if [ "$verdict" = 0 ]; then
-    echo "soak: PASS"
-else
-    echo "soak: FAIL (see $out)"
-fi
-exit "$verdict"
+robust_finish soak "$verdict" "$out/summary.md" "" " (see $out)"

@@ -25,11 +25,10 @@ set -euo pipefail
 
 # shellcheck disable=SC2034  # lib.sh reads it
 ROBUST_PACKAGES="valgrind"
+# shellcheck source=robustness/lib.sh
 . "$(dirname "$0")/lib.sh"
 robust_setup valgrind "$@"
 
-quick=0
-[ "${1:-}" = --quick ] && quick=1
 port=${ROBUST_PORT:-12640}
 if [ "$quick" = 1 ]; then
     mpms="event"
@@ -109,17 +108,14 @@ for mpm in $mpms; do
     logs="$out/$mpm"
     mkdir -p "$logs"
     echo "== suite under valgrind, $mpm MPM${tests:+: $tests}"
-    start=$(date +%s)
-    rc=0
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086  # one test file a word
     HSTS_TEST_MPM=$mpm HSTS_TEST_VALGRIND="$logs" \
         HSTS_TEST_VALGRIND_SUPP="$(pwd)/robustness/valgrind.supp" \
         APACHE_TEST_STARTUP_TIMEOUT=300 \
-        bash scripts/test.sh -port "$port" $tests >"$out/suite-$mpm.log" 2>&1 || rc=$?
-    secs=$(( $(date +%s) - start ))
+        robust_suite "$out/suite-$mpm.log" $tests
     line=$(tail -n 1 "$out/suite-$mpm.log")
-    echo "$line ($secs s)"
-    [ "$rc" = 0 ] || { status=1; grep -E '^(not ok|Failed|t/.*\.t .*(Dubious|Failed))' \
+    echo "$line ($suite_secs s)"
+    [ "$suite_status" = 0 ] || { status=1; grep -E '^(not ok|Failed|t/.*\.t .*(Dubious|Failed))' \
                                    "$out/suite-$mpm.log" || true; }
     wait_valgrind_done "$logs" || status=1
     rc=0
@@ -129,7 +125,7 @@ for mpm in $mpms; do
         echo
         echo "### $mpm MPM"
         echo
-        echo "Suite: ${line#mod_hsts test suite: } in $secs s. Memcheck: $( [ "$rc" = 0 ] \
+        echo "Suite: ${line#mod_hsts test suite: } in $suite_secs s. Memcheck: $( [ "$rc" = 0 ] \
             && echo 'no error, fatal signal or definite leak with a mod_hsts frame' \
             || echo 'FAIL: errors or definite leaks with a mod_hsts frame')."
         echo
@@ -137,12 +133,4 @@ for mpm in $mpms; do
     } >>"$summary"
 done
 
-if [ "$quick" = 0 ]; then
-    robust_result valgrind "$summary"
-fi
-if [ "$status" = 0 ]; then
-    echo "valgrind: PASS ($mpms)"
-else
-    echo "valgrind: FAIL (see $out)"
-fi
-exit "$status"
+robust_finish valgrind "$status" "$summary" " ($mpms)" " (see $out)"

@@ -18,6 +18,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
 out=${1:-$top/deb-out}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -28,31 +30,13 @@ die() { echo "build-deb: $*" >&2; exit 1; }
 [ -f "$top/debian/control" ] || die "no debian/control in $top"
 
 # --- build dependencies ---------------------------------------------------
-apt_updated=""
-apt_install() {
-    [ "$(id -u)" = 0 ] || die "missing: $*; run this as root, or install them (apt-get install $*)"
-    export DEBIAN_FRONTEND=noninteractive
-    if [ -z "$apt_updated" ]; then
-        apt-get -o DPkg::Lock::Timeout=600 update -qq
-        apt_updated=1
-    fi
-    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >/dev/null
-}
-
-if ! command -v dpkg-buildpackage >/dev/null || ! command -v dpkg-checkbuilddeps >/dev/null \
-   || ! dpkg-query -W -f='${Status}\n' build-essential 2>/dev/null | grep -q 'ok installed'; then
-    say "installing dpkg-dev and build-essential"
-    apt_install dpkg-dev build-essential
-fi
+hsts_install_packages dpkg-dev build-essential || exit 1
 if ! unmet=$(cd "$top" && dpkg-checkbuilddeps 2>&1); then
     say "${unmet#dpkg-checkbuilddeps: error: }"
     [ "$(id -u)" = 0 ] || die "install the build dependencies above (as root: apt-get build-dep $top)"
     say "installing the build dependencies of debian/control"
-    if [ -z "$apt_updated" ]; then
-        apt-get -o DPkg::Lock::Timeout=600 update -qq
-        apt_updated=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 build-dep -y -qq "$top" >/dev/null
+    hsts_apt_update
+    hsts_apt_get build-dep -y -qq "$top" >/dev/null
     (cd "$top" && dpkg-checkbuilddeps) || die "build dependencies still unmet"
 fi
 

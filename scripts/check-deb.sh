@@ -29,6 +29,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
 mode=scratch
 keep=""
 deb=""
@@ -182,18 +184,13 @@ apache2_bin=$(command -v apache2 || ls /usr/sbin/apache2 2>/dev/null || true)
 mods=/usr/lib/apache2/modules
 if [ -n "$apache2_bin" ] && [ -f "$mods/mod_ssl.so" ]; then
     conf="$tmp/httpd"
-    mkdir -p "$conf/logs"
-    mpm=mpm_event; [ -f "$mods/mod_mpm_event.so" ] || mpm=mpm_prefork
+    mkdir -p "$conf"
+    mpm=event; [ -f "$mods/mod_mpm_event.so" ] || mpm=prefork
+    socache=(); [ -f "$mods/mod_socache_shmcb.so" ] && socache=(socache_shmcb)
     # the packaged files with mod_ssl, as `a2enmod ssl hsts` would enable
     {
-        echo "ServerRoot \"$conf\""
-        echo "PidFile \"$conf/logs/httpd.pid\""
-        echo "ErrorLog \"$conf/logs/error_log\""
-        echo "DefaultRuntimeDir \"$conf/logs\""
-        echo "LoadModule ${mpm}_module $mods/mod_$mpm.so"
-        echo "LoadModule authz_core_module $mods/mod_authz_core.so"
-        [ -f "$mods/mod_socache_shmcb.so" ] && echo "LoadModule socache_shmcb_module $mods/mod_socache_shmcb.so"
-        echo "LoadModule ssl_module $mods/mod_ssl.so"
+        libexec=$mods hsts_httpd_conf_head "$conf" "$conf" "$mpm" authz_core \
+            "${socache[@]}" ssl
         sed "s|$so|$root$so|" "$root/etc/apache2/mods-available/hsts.load"
         echo "Include \"$root/etc/apache2/mods-available/hsts.conf\""
         echo "ServerName localhost"

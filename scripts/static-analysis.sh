@@ -6,15 +6,10 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. scripts/lib.sh
 
-if [ "$(id -u)" = 0 ]; then
-    for p in cppcheck clang-tidy; do
-        command -v "$p" >/dev/null || { DEBIAN_FRONTEND=noninteractive \
-            apt-get install -y -qq --no-install-recommends "$p" >/dev/null; }
-    done
-fi
-
-apxs=${APXS:-$(command -v apxs || command -v apxs2)}
+hsts_install_packages cppcheck clang-tidy
+hsts_httpd_paths
 includes=(-I. "-I$($apxs -q INCLUDEDIR)" "-I$($apxs -q APR_INCLUDEDIR)")
 sources=(mod_hsts*.c hsts_*.c)
 

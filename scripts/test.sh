@@ -13,32 +13,19 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. scripts/lib.sh
 
 if [ "$(id -u)" = 0 ]; then
     scripts/deps.sh
-    user=${HSTS_TEST_USER:-hststest}
-    id "$user" >/dev/null 2>&1 || useradd --system --create-home --shell /bin/sh "$user"
-    work=${HSTS_TEST_DIR:-/tmp/mod_hsts-test}
-    rm -rf "$work"
-    mkdir -p "$work"
-    # the tree as checked out, without what an earlier build left behind
-    rsync -a --exclude=.git --exclude='t/logs' --exclude='t/pki' \
-        --exclude='*.o' --exclude='*.lo' --exclude='*.slo' --exclude='*.la' \
-        --exclude='.libs' --exclude='autom4te.cache' --exclude='config.status' \
-        --exclude='/Makefile' --exclude='t/TEST' ./ "$work/"
-    chown -R "$user" "$work"
-    exec runuser -u "$user" -- bash "$work/scripts/test.sh" "$@"
+    hsts_as_test_user "${HSTS_TEST_DIR:-/tmp/mod_hsts-test}" scripts/test.sh "$@"
+    exit
 fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 echo "== build"
-if [ ! -x configure ]; then
-    autoreconf -fi >/dev/null
-fi
-./configure --enable-werror >/dev/null
-make >/dev/null
+hsts_build --werror
 make check TESTS= >/dev/null
 
 echo "== suite"
