@@ -216,7 +216,7 @@ if [ -n "$apache2_bin" ] && [ -f "$mods/mod_ssl.so" ]; then
     sed 's/^HSTSMaxAge 1y$/HSTSMaxAge 1x/' "$conf/httpd.conf" >"$conf/bad.conf"
     if out=$("$apache2_bin" -t -f "$conf/bad.conf" 2>&1); then
         bad "apache2 -t accepted HSTSMaxAge 1x"
-    elif grep -q "HSTSMaxAge: '1x' is not a valid duration" <<<"$out"; then
+    elif grep -q "HSTSMaxAge: \"1x\" is not a valid duration" <<<"$out"; then
         ok "apache2 -t rejects HSTSMaxAge 1x with the module's message"
     else
         bad "apache2 -t failed on HSTSMaxAge 1x without the module's message: $out"
