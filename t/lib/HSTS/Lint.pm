@@ -155,10 +155,10 @@ sub summaries {
 package HSTS::Lint::Daemon;
 
 use File::Spec::Functions qw(catfile);
-use HSTS::Util qw(write_file process_alive wait_until);
+use HSTS::Util qw(process_alive wait_until);
 
 # new(conf => text, ...base_config options, env => {...}): writes the
-# configuration; start() starts it.
+# configuration; ctl('start') starts it.
 sub new {
     my ($class, %opt) = @_;
     my $dir = HSTS::Httpd::new_dir();
@@ -171,14 +171,13 @@ sub new {
     return $self;
 }
 
-sub port { return $_[0]{ports}[ $_[1] // 0 ] }
+# port($i) and reconfigure($conf) are HSTS::Httpd's: a daemon has the
+# fields they use (ports, file, base).
+sub port        { return HSTS::Httpd::port(@_) }
+sub reconfigure { return HSTS::Httpd::reconfigure(@_) }
+
 sub pid_file { return catfile($_[0]{dir}, 'httpd.pid') }
 sub log_file { return catfile($_[0]{dir}, 'error_log') }
-
-sub reconfigure {
-    my ($self, $conf) = @_;
-    write_file($self->{file}, $self->{base} . $conf);
-}
 
 # httpd -k $action; returns (exit status, output).
 sub ctl {
