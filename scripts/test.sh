@@ -4,7 +4,11 @@
 # errors, then runs the Apache::Test suite (t/), which drives a real httpd
 # with real mod_ssl and includes the unit tests of the pure parts.
 #
-#   scripts/test.sh [t/TEST arguments, e.g. t/header_tls.t or -defines MPM_PREFORK]
+#   scripts/test.sh [--with-apxs PATH] [t/TEST arguments, e.g. t/header_tls.t]
+#
+# --with-apxs PATH (or HSTS_APXS=PATH in the environment) tests against the
+# httpd that this apxs belongs to, e.g. a source build in /opt/httpd-2.4.62
+# (--with-apxs /opt/httpd-2.4.62/bin/apxs); by default, the apxs on PATH.
 #
 # Apache::Test refuses to run as root, so as root this installs what is
 # missing, then runs the suite as the unprivileged user "hststest" on a
@@ -15,8 +19,35 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . scripts/lib.sh
 
+apxs=${HSTS_APXS:-}
+case "${1:-}" in
+    --with-apxs|--with-apxs=*)
+        if [ "$1" = --with-apxs ]; then
+            apxs=${2:-}; shift $(($# > 1 ? 2 : 1))
+        else
+            apxs=${1#--with-apxs=}; shift
+        fi
+        if [ -z "$apxs" ]; then
+            echo "scripts/test.sh: --with-apxs needs the path of the apxs of" \
+                 "the httpd to test, e.g. --with-apxs /opt/httpd-2.4.62/bin/apxs" >&2
+            exit 2
+        fi ;;
+esac
+if [ -n "$apxs" ]; then
+    if [ ! -f "$apxs" ] || [ ! -x "$apxs" ]; then
+        echo "scripts/test.sh: '$apxs' (--with-apxs or HSTS_APXS) is not an" \
+             "executable apxs: give the path of the apxs of the httpd to test," \
+             "e.g. --with-apxs /opt/httpd-2.4.62/bin/apxs" >&2
+        exit 2
+    fi
+    # the suite runs from a copy of the tree, elsewhere
+    apxs=$(realpath "$apxs")
+fi
+
 if [ "$(id -u)" = 0 ]; then
     scripts/deps.sh
+    # the copy builds for the same apxs
+    export HSTS_APXS="$apxs"
     hsts_as_test_user "${HSTS_TEST_DIR:-/tmp/mod_hsts-test}" scripts/test.sh "$@"
     exit
 fi
@@ -25,7 +56,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 echo "== build"
-hsts_build --werror
+hsts_build --werror ${apxs:+--with-apxs="$apxs"}
 make check TESTS= >/dev/null
 
 echo "== suite"
