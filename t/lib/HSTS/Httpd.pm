@@ -75,6 +75,13 @@ sub load_modules {
     my $dir = libexec();
     my $mpm = mpm();
     my $out = qq{LoadModule mpm_${mpm}_module "$dir/mod_mpm_$mpm.so"\n};
+    # built into Debian's apache2, shared modules in a source build of httpd
+    for my $m ('unixd', 'version') {
+        next unless -f "$dir/mod_$m.so";
+        $out .= qq{<IfModule !mod_$m.c>\n}
+              . qq{    LoadModule ${m}_module "$dir/mod_$m.so"\n}
+              . qq{</IfModule>\n};
+    }
     for my $m ('authz_core', 'socache_shmcb', 'ssl', 'headers', @extra) {
         $out .= qq{LoadModule ${m}_module "$dir/mod_$m.so"\n};
     }
