@@ -106,8 +106,6 @@ for my $case (["/a\rX-Injected: 1", 'a bare CR'],
               ['/a b', 'a space'],
               ['/a#fragment', 'a fragment'],
               ['http://user:pw@redirect.example.com/x', 'user information'],
-              ['x:/static.txt', 'a scheme other than http(s)'],
-              ['ftp://redirect.example.com/x', 'ftp'],
               ['http:static.txt', 'a rootless path after a scheme'],
               ['static.txt', 'a relative path'],
               ['redirect.example.com:80', 'an authority-form target']) {
@@ -116,6 +114,24 @@ for my $case (["/a\rX-Injected: 1", 'a bare CR'],
                                     . "Host: redirect.example.com\r\n"
                                     . "Connection: close\r\n\r\n"),
                 400, "target with $name: 400");
+}
+
+# Targets with a scheme other than http(s): never redirected, left to
+# httpd. httpd refuses them from 2.4.52 on; an older httpd serves them as
+# their path (x:/static.txt as /static.txt: 200, ftp://.../x as /x: 404).
+for my $case (['x:/static.txt', 'a scheme other than http(s)', 200],
+              ['ftp://redirect.example.com/x', 'ftp', 404]) {
+    my ($target, $name, $served) = @$case;
+    my $res = raw_response($port, "GET $target HTTP/1.1\r\n"
+                                  . "Host: redirect.example.com\r\n"
+                                  . "Connection: close\r\n\r\n");
+    if (have_min_apache_version('2.4.52')) {
+        rejected_is($res, 400, "target with $name: 400");
+    }
+    else {
+        rejected_is($res, $served, "target with $name: not redirected, "
+                    . "served by httpd before 2.4.52 ($served)");
+    }
 }
 
 # ---------------------------------------------------------------------
