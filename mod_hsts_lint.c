@@ -238,6 +238,25 @@ static const apr_array_header_t *aliases_of(apr_pool_t *p,
     return all;
 }
 
+/* Of an HSTS host's certificate files (RSA and ECDSA, say), the one that
+ * expires first: the date the report watches. */
+static void report_cert(apr_pool_t *pconf, hsts_cert_store_t *certs,
+                        const hsts_lint_host_t *h, hsts_report_host_t *rh)
+{
+    int i;
+
+    for (i = 0; h->cert_files && i < h->cert_files->nelts; i++) {
+        const char *file = APR_ARRAY_IDX(h->cert_files, i, const char *);
+        apr_time_t expiry = hsts_cert_expiry(hsts_cert_get(certs, file,
+                                                           h->chain_file));
+
+        if (expiry && (!rh->cert_expiry || expiry < rh->cert_expiry)) {
+            rh->cert_expiry = expiry;
+            rh->cert_file = apr_pstrdup(pconf, file);
+        }
+    }
+}
+
 static void report_host(apr_pool_t *pconf, hsts_cert_store_t *certs,
                         const hsts_lint_host_t *h, const hsts_verdict_t *v,
                         hsts_report_host_t *rh)
@@ -250,16 +269,16 @@ static void report_host(apr_pool_t *pconf, hsts_cert_store_t *certs,
     rh->aliases = aliases_of(pconf, h);
     rh->redirect = h->redirect;
     rh->cert_by_md = h->cert_by_md;
-    if (h->is_tls && !h->cert_by_md && h->cert_files && h->cert_files->nelts) {
-        rh->cert_expiry = hsts_cert_expiry(hsts_cert_get(
-            certs, APR_ARRAY_IDX(h->cert_files, 0, const char *),
-            h->chain_file));
-    }
     if (v) {
         rh->header = apr_pstrdup(pconf, v->value);
         rh->preload = v->preload;
         rh->blocked_by = v->blocked_by ? apr_pstrdup(pconf, v->blocked_by)
                                        : NULL;
+        rh->verdict = hsts_verdict_sentence(pconf, v->value, v->preload,
+                                            v->blocked_by);
+        if (h->is_tls && !h->cert_by_md) {
+            report_cert(pconf, certs, h, rh);
+        }
     }
 }
 
@@ -291,6 +310,8 @@ static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
         rh = apr_array_push(report->hosts);
         report_host(pconf, mc->certs, h, vi < mc->lint->verdicts->nelts
                               && v[vi].host == i ? &v[vi] : NULL, rh);
+        rh->ignores = hsts_conf_of(APR_ARRAY_IDX(mc->servers, i,
+                                                 server_rec *))->lint_ignore;
         rh->first = report->findings->nelts;
         for (; fi < mc->lint->findings->nelts && f[fi].host <= i; fi++) {
             hsts_report_finding_t *rf = apr_array_push(report->findings);
@@ -301,5 +322,6 @@ static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
         }
         rh->count = report->findings->nelts - rh->first;
     }
+    hsts_report_prepare(pconf, report);
     return report;
 }

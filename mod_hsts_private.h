@@ -56,14 +56,39 @@ typedef struct {
     const char *where;               /* file:line of its <VirtualHost> */
     int is_tls;
     const apr_array_header_t *aliases; /* const char *: names, patterns */
-    const char *header;              /* what it sends over TLS, or NULL */
+    const char *header;              /* what it sends, or NULL */
     hsts_preload_e preload;
     const char *blocked_by;          /* codes, when preload is blocked */
+    const char *verdict;             /* the summary line after
+                                      * "ServerName:port ", or NULL */
     int redirect;                    /* HSTSRedirect on (plain hosts) */
     int cert_by_md;                  /* mod_md manages its certificate */
-    apr_time_t cert_expiry;          /* 0 when not known */
+    const char *cert_file;           /* of an HSTS host: the certificate
+                                      * file that expires first, or NULL */
+    apr_time_t cert_expiry;          /* when it expires; 0 when not known */
+    hsts_code_set_t ignores;         /* HSTSLintIgnore that applies here */
     int first, count;                /* its findings in the report's */
+
+    /* Derived once (hsts_report_prepare); requests only read them. */
+    int errors, warnings;            /* its findings, less those ignored */
+    int cert_problem;                /* a certificate finding, its dates
+                                      * aside (those are judged per request) */
+    const char *cert_expiry_iso;     /* "2027-11-23T10:00:00Z", or NULL */
+    int series;                      /* index of the host that carries the
+                                      * metrics of its ServerName:port */
+    apr_time_t series_expiry;        /* the carrier: the soonest expiry of
+                                      * its ServerName:port, 0 when none */
+    int series_ready;                /* the carrier: 1 when every host of
+                                      * its ServerName:port with preload
+                                      * intent is ready, 0 when one is
+                                      * not, -1 when none has the intent */
 } hsts_report_host_t;
+
+/* An HSTS host's certificate expiry, for finding those due soon. */
+typedef struct {
+    apr_time_t expiry;
+    int host;                        /* index into the report's hosts */
+} hsts_report_expiry_t;
 
 /* What the report page shows: what the lint found at the last start or
  * restart (mod_hsts_lint.c makes it, in the configuration pool). */
@@ -72,6 +97,15 @@ typedef struct {
     apr_array_header_t *findings;    /* hsts_report_finding_t */
     apr_time_t made;
     hsts_lint_mode_e lint_mode;
+
+    /* Derived once (hsts_report_prepare); requests only read them. */
+    int https_hosts, http_hosts;
+    int errors, warnings;            /* findings, less those ignored */
+    apr_array_header_t *flagged;     /* int: hosts with error or warning
+                                      * findings, in order */
+    apr_array_header_t *expiries;    /* hsts_report_expiry_t, soonest
+                                      * first: HSTS hosts whose certificate
+                                      * dates are not ignored */
 } hsts_report_t;
 
 /*
@@ -188,5 +222,9 @@ int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
 
 /* mod_hsts_report.c: the "hsts-report" handler. */
 int hsts_report_handler(request_rec *r);
+
+/* Derives, once per start or restart, what every request of the report
+ * reads: counts, the hosts with findings, expiries in date order. */
+void hsts_report_prepare(apr_pool_t *p, hsts_report_t *report);
 
 #endif /* MOD_HSTS_PRIVATE_H */
