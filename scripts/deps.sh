@@ -12,7 +12,7 @@ set -eu
 PACKAGES="apache2 apache2-dev libapache2-mod-perl2 libssl-dev libpsl-dev
 autoconf automake libtool pkg-config make gcc openssl curl
 libio-socket-ssl-perl libwww-perl liblwp-protocol-https-perl rsync
-chromium"
+chromium python3-prometheus-client faketime libfaketime"
 
 # shellcheck disable=SC2086  # one package a word
 hsts_install_packages $PACKAGES "$@"
