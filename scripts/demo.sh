@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Builds mod_hsts and starts a demo httpd on loopback:
 #   https://localhost:8443/  serves the Strict-Transport-Security header,
-#   http://localhost:8080/   redirects to it and never sends the header.
+#   http://localhost:8080/   redirects to it and never sends the header,
+#   https://localhost:8443/hsts-report  the report page (loopback only;
+#                            ?problems, ?json and ?metrics too).
 # The certificate comes from a CA made for the demo (demo/run/ca.crt).
 #
 #   scripts/demo.sh          install what is missing (as root), build, start
@@ -46,8 +48,8 @@ echo "<!DOCTYPE html><title>mod_hsts demo</title><p>Hello over HTTPS.</p>" \
 
 {
     echo "# The mod_hsts demo server, written by scripts/demo.sh."
-    hsts_httpd_conf_head "$run" "$run/htdocs" event authz_core dir mime \
-        socache_shmcb ssl hsts
+    hsts_httpd_conf_head "$run" "$run/htdocs" event authz_core authz_host dir \
+        mime socache_shmcb ssl hsts
     hsts_httpd_user www-data
     cat <<EOF
 LogLevel warn hsts:info
@@ -72,6 +74,13 @@ HSTSRedirect On
 <VirtualHost 127.0.0.1:$http_port>
     ServerName localhost
 </VirtualHost>
+
+# The report page: every host, its certificate expiry, the lint's findings.
+# It shows the configuration: loopback only, like any status page.
+<Location "/hsts-report">
+    SetHandler hsts-report
+    Require ip 127.0.0.1 ::1
+</Location>
 EOF
 } >"$run/httpd.conf"
 
@@ -86,5 +95,10 @@ echo "\$ curl -sI --cacert demo/run/ca.crt https://localhost:$https_port/"
 curl -sI --cacert "$run/ca.crt" "https://localhost:$https_port/"
 echo "\$ curl -sI http://localhost:$http_port/"
 curl -sI "http://localhost:$http_port/"
+echo "\$ curl -s --cacert demo/run/ca.crt 'https://localhost:$https_port/hsts-report?metrics' | grep -v '^#'"
+curl -s --cacert "$run/ca.crt" "https://localhost:$https_port/hsts-report?metrics" | grep -v '^#'
+echo
+echo "The report page (from this machine only): https://localhost:$https_port/hsts-report"
+echo "  only what needs attention: ?problems; for programs: ?json; for Prometheus: ?metrics"
 echo "The demo server is running (log: demo/run/error_log)."
 echo "Stop it with: scripts/demo.sh stop"
