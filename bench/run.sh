@@ -4,7 +4,9 @@
 # the recipes it replaces and with the least any module can cost, plus
 # what its startup lint adds to `apache2 -t`.
 #
-#   bench/run.sh            the full run; writes bench/RESULTS.md
+#   bench/run.sh            the full run; writes bench/RESULTS.md, keeping
+#                           the sections other benchmarks write there
+#                           (bench/report.sh)
 #   bench/run.sh --quick    a smoke run that only checks the benchmark works
 #                           (writes the table to its work directory)
 #
@@ -369,7 +371,10 @@ close $out;
 PERL
 cat "$results"
 if [ "$quick" = 0 ]; then
-    cp "$results" bench/RESULTS.md
+    # the sections other benchmarks write stay as they last wrote them
+    perl -0777 -ne 'print "\n$1" while /(<!-- begin (bench\/[\w.]+) -->\n.*?<!-- end \2 -->\n)/sg' \
+        bench/RESULTS.md >"$work/sections" 2>/dev/null || true
+    cat "$results" "$work/sections" >bench/RESULTS.md
     echo "bench: wrote bench/RESULTS.md"
 else
     echo "bench: quick run OK"
