@@ -25,6 +25,17 @@
  * way httpd matches them; the glue passes httpd's own matcher. */
 typedef int (*hsts_name_match_fn)(const char *pattern, const char *name);
 
+/*
+ * Matches subject against a regular expression the way httpd does (its
+ * PCRE syntax; icase for [NC]): 1 when it matches, with groups[0..9] set
+ * to the text of $0..$9 (NULL for a group that did not take part), 0 when
+ * it does not, -1 when the pattern is not valid. The glue passes httpd's
+ * ap_regex; ctx is the input's regex_ctx.
+ */
+typedef int (*hsts_regex_fn)(void *ctx, apr_pool_t *p, const char *pattern,
+                             int icase, const char *subject,
+                             const char **groups);
+
 /* A mod_headers "Header" directive that sends Strict-Transport-Security. */
 typedef enum {
     HSTS_HEADER_SET = 0,
@@ -40,8 +51,39 @@ typedef struct {
     int always;                    /* "always": on errors too */
     const char *scope;             /* "" at host level, else the path of
                                     * section ids it sits in: "3/7" */
+    int root;                      /* applies to a request for "/": at host
+                                    * level or in <Location "/"> */
     const char *where;             /* file:line */
 } hsts_header_rule_t;
+
+/*
+ * A directive that may answer a request for "/" with a redirect (or hand
+ * it to another server), with its arguments as written (quotes removed);
+ * the lint reads them as httpd does (hsts_answer.c).
+ */
+typedef enum {
+    HSTS_RULE_REWRITE_COND = 0,    /* RewriteCond test pattern [flags] */
+    HSTS_RULE_REWRITE,             /* RewriteRule pattern target [flags] */
+    HSTS_RULE_REDIRECT,            /* Redirect [status] path URL, or in
+                                    * <Location "/"> Redirect [status] URL */
+    HSTS_RULE_REDIRECT_PERMANENT,  /* RedirectPermanent path URL */
+    HSTS_RULE_REDIRECT_TEMP,       /* RedirectTemp path URL */
+    HSTS_RULE_REDIRECT_MATCH,      /* RedirectMatch [status] regex URL */
+    HSTS_RULE_PROXY,               /* ProxyPass path URL: a backend answers */
+    HSTS_RULE_PROXY_MATCH,         /* ProxyPassMatch regex URL */
+    HSTS_RULE_OPAQUE               /* one of these where the lint cannot
+                                    * tell whether it applies to "/" (in a
+                                    * <Directory>, <If>, a per-directory
+                                    * RewriteRule...) */
+} hsts_rule_kind_e;
+
+typedef struct {
+    hsts_rule_kind_e kind;
+    const char *directive;         /* its name as written */
+    const char *arg[3];            /* the arguments; NULL where absent */
+    int in_location;               /* in <Location "/"> (else host level) */
+    const char *where;             /* file:line */
+} hsts_rule_t;
 
 /*
  * A host as the lint sees it: a virtual host, or the main server. Names
@@ -49,6 +91,8 @@ typedef struct {
  */
 typedef struct {
     const char *name;              /* ServerName */
+    int name_set;                  /* ServerName given in the host itself
+                                    * (not inherited, not made up) */
     apr_port_t port;
     const char *where;             /* file:line of its <VirtualHost> */
     int is_tls;
@@ -56,10 +100,11 @@ typedef struct {
     int linted;                    /* its own findings are reported */
     apr_array_header_t *names;     /* ServerAlias names (const char *) */
     apr_array_header_t *wild_names;/* ServerAlias patterns (const char *) */
-    apr_array_header_t *addrs;     /* where it listens: "ip:port" keys;
-                                    * none: it answers for no name (the
-                                    * main server when virtual hosts
-                                    * claim every listener) */
+    apr_array_header_t *addrs;     /* its <VirtualHost> addresses, as
+                                    * "ip:port": ip "*" for * and
+                                    * _default_, IPv6 in brackets, port "*"
+                                    * for any; the main server has none (it
+                                    * answers where no virtual host does) */
 
     int hsts;                      /* HSTS on (set or inherited) */
     int hsts_explicit;             /* set on in this virtual host itself */
@@ -68,6 +113,16 @@ typedef struct {
     const char *policy_where;      /* where HSTSPolicy/HSTS was set */
     int redirect;                  /* HSTSRedirect on (set or inherited) */
     int redirect_explicit;         /* set on in this virtual host itself */
+    apr_port_t redirect_port;      /* HSTSRedirectPort (set or inherited);
+                                    * 0: derived */
+    apr_array_header_t *rules;     /* hsts_rule_t, in the order httpd
+                                    * consults them for "/": mod_rewrite
+                                    * (only when RewriteEngine is on),
+                                    * mod_proxy and mod_alias at host
+                                    * level (the server config's after the
+                                    * host's, as they merge), then those
+                                    * of <Location "/"> and the opaque
+                                    * ones; NULL: none */
     int behind_proxy;              /* has HSTSTrustedProxy: a plain host
                                     * that may send the header for clients
                                     * of a TLS-terminating proxy */
@@ -79,12 +134,22 @@ typedef struct {
                                     * as mod_ssl resolves them); NULL when
                                     * none applies */
     const char *chain_file;        /* SSLCertificateChainFile, or NULL */
+    apr_array_header_t *md_names;  /* with cert_by_md: the names of the
+                                    * MDomain that covers it (its
+                                    * certificate's), or NULL */
 } hsts_lint_host_t;
 
 typedef struct {
     const apr_array_header_t *hosts;  /* hsts_lint_host_t */
+    const apr_array_header_t *listens;/* "ip:port" of every Listen, as in
+                                       * addrs ("*:443"); NULL: every
+                                       * virtual host address is listened
+                                       * on, and the main server on none */
     const psl_ctx_t *psl;             /* public suffixes */
     hsts_name_match_fn match;
+    hsts_regex_fn regex;              /* NULL: regular expressions are
+                                       * never evaluated (undecidable) */
+    void *regex_ctx;
     hsts_cert_store_t *certs;         /* reads the hosts' certificates */
     apr_time_t now;                   /* for certificate dates */
 } hsts_lint_input_t;

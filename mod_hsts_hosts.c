@@ -4,19 +4,24 @@
  *
  * server_rec knows names and addresses; what mod_ssl, mod_headers and
  * mod_md were told (SSLEngine, certificate files, Header directives,
- * MDomain) only the configuration tree does. The tree is read once per
- * configuration pass, in pre_config, where it is complete and no
- * directive has run yet; check_config then matches its <VirtualHost>
- * sections to servers by file and line and makes plain hsts_lint_host_t
- * records, which the lint and the values requests use are derived from.
+ * MDomain, Listen, and the mod_rewrite, mod_alias and mod_proxy rules
+ * that may redirect "/") only the configuration tree does. The tree is
+ * read once per configuration pass, in pre_config, where it is complete
+ * and no directive has run yet; check_config then matches its
+ * <VirtualHost> sections to servers by file and line and makes plain
+ * hsts_lint_host_t records, which the lint and the values requests use
+ * are derived from.
  */
 #include <apr_strings.h>
 #include <apr_hash.h>
+
+#include <arpa/inet.h>
 
 #include "httpd.h"
 #include "http_config.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "ap_regex.h"
 
 #include "mod_hsts_private.h"
 
@@ -28,16 +33,44 @@ APLOG_USE_MODULE(hsts);
 /* What one <VirtualHost> section (or the server config) says. */
 typedef struct {
     int ssl_engine;                  /* HSTS_UNSET, 0 or 1 */
+    int name_set;                    /* a ServerName of its own */
     apr_array_header_t *cert_files;  /* const char *, as written */
     const char *chain_file;
     apr_array_header_t *header_rules;/* hsts_header_rule_t */
+    int rewrite_engine;              /* HSTS_UNSET, 0 or 1 */
+    int rewrite_options;             /* REWRITE_* bits; HSTS_UNSET */
+    apr_array_header_t *rewrite;     /* hsts_rule_t: RewriteCond and
+                                      * RewriteRule at host level */
+    apr_array_header_t *alias;       /* hsts_rule_t: Redirect*, ProxyPass*
+                                      * at host level */
+    apr_array_header_t *location;    /* hsts_rule_t: those in
+                                      * <Location "/"> */
+    apr_array_header_t *opaque;      /* hsts_rule_t: redirects in sections
+                                      * that may or may not apply to "/" */
 } section_t;
 
+/* RewriteOptions that pass the server config's rules to a host. */
+#define REWRITE_INHERIT 1
+#define REWRITE_INHERIT_BEFORE 2
+#define REWRITE_INHERIT_DOWN 4
+#define REWRITE_INHERIT_DOWN_BEFORE 8
+#define REWRITE_IGNORE_INHERIT 16
+
+/* Where a directive sits, as far as a request for "/" goes. */
+typedef enum {
+    CTX_HOST = 0,                    /* host level: applies to every URL */
+    CTX_ROOT,                        /* <Location "/">: applies too */
+    CTX_MAYBE,                       /* <Directory>, <If>, <Files>...:
+                                      * may or may not apply */
+    CTX_NOT                          /* <Location "/app">, <Proxy>...: not */
+} ctx_e;
+
 struct hsts_conftree_t {
-    section_t main;                  /* outside every <VirtualHost> */
     apr_hash_t *vhosts;              /* "file:line" -> section_t */
-    apr_array_header_t *listen_ports;/* apr_port_t of Listen directives */
-    apr_hash_t *md_names;            /* names in MDomain/MDomainSet */
+    section_t main;                  /* outside every <VirtualHost> */
+    apr_array_header_t *listens;     /* "ip:port" of Listen directives */
+    apr_hash_t *md_names;            /* name in MDomain/MDomainSet -> the
+                                      * apr_array of its directive's names */
     int section_ids;
     int touches_headers;             /* see may_touch_headers_later */
     int has_report;                  /* SetHandler/AddHandler hsts-report */
@@ -81,7 +114,7 @@ static int header_action(const char *action, hsts_header_action_e *kind)
 
 /* A Header directive that sends Strict-Transport-Security, if this is one. */
 static void read_header(apr_pool_t *p, const ap_directive_t *d,
-                        const char *scope, section_t *sec)
+                        const char *scope, ctx_e ctx, section_t *sec)
 {
     const char *args = d->args, *action, *name;
     hsts_header_rule_t *rule;
@@ -109,12 +142,125 @@ static void read_header(apr_pool_t *p, const ap_directive_t *d,
     rule->action = kind;
     rule->always = always;
     rule->scope = scope;
+    rule->root = ctx == CTX_HOST || ctx == CTX_ROOT;
     rule->where = section_key(p, d->filename, (unsigned int)d->line_num);
 }
 
-/* The names an MDomain, MDomainSet or <MDomainSet> directive manages. */
+/* ------------------------------------------------------------------ */
+/* Rules that may redirect "/": mod_rewrite, mod_alias, mod_proxy.     */
+
+static int rule_kind(const char *name, hsts_rule_kind_e *kind)
+{
+    static const struct {
+        const char *name;
+        hsts_rule_kind_e kind;
+    } kinds[] = {
+        { "RewriteCond", HSTS_RULE_REWRITE_COND },
+        { "RewriteRule", HSTS_RULE_REWRITE },
+        { "Redirect", HSTS_RULE_REDIRECT },
+        { "RedirectPermanent", HSTS_RULE_REDIRECT_PERMANENT },
+        { "RedirectTemp", HSTS_RULE_REDIRECT_TEMP },
+        { "RedirectMatch", HSTS_RULE_REDIRECT_MATCH },
+        { "ProxyPass", HSTS_RULE_PROXY },
+        { "ProxyPassMatch", HSTS_RULE_PROXY_MATCH }
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (!strcasecmp(name, kinds[i].name)) {
+            *kind = kinds[i].kind;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether a RewriteRule (its arguments) can answer with a redirect or
+ * hand the request on: an R or P flag, or an absolute URL. */
+static int rewrite_may_redirect(const char *const *arg)
+{
+    const char *flags = arg[2] ? arg[2] : "", *f;
+
+    if (arg[1] && (!strncasecmp(arg[1], "http://", 7)
+                   || !strncasecmp(arg[1], "https://", 8))) {
+        return 1;
+    }
+    for (f = flags; *f; f++) {
+        if ((f == flags || f[-1] == '[' || f[-1] == ',')
+            && (*f == 'R' || *f == 'r' || *f == 'P' || *f == 'p')
+            && (!f[1] || strchr("=,]", f[1])
+                || !strncasecmp(f, "redirect", 8)
+                || !strncasecmp(f, "proxy", 5))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A rule where it sits: at host level and in <Location "/"> as it is;
+ * where it may or may not apply to "/", as an opaque one. */
+static void read_rule(apr_pool_t *p, const ap_directive_t *d,
+                      hsts_rule_kind_e kind, ctx_e ctx, section_t *sec)
+{
+    apr_array_header_t **list;
+    const char *args = d->args;
+    hsts_rule_t *r;
+    int i, rewrite = kind == HSTS_RULE_REWRITE_COND
+                     || kind == HSTS_RULE_REWRITE;
+    const char *arg[3];
+
+    for (i = 0; i < 3; i++) {
+        arg[i] = *args ? ap_getword_conf(p, &args) : NULL;
+    }
+    if (ctx == CTX_NOT || (ctx != CTX_HOST && rewrite
+                           && (kind == HSTS_RULE_REWRITE_COND
+                               || !rewrite_may_redirect(arg)))) {
+        return;
+    }
+    list = ctx == CTX_HOST ? (rewrite ? &sec->rewrite : &sec->alias)
+           : ctx == CTX_ROOT && !rewrite ? &sec->location : &sec->opaque;
+    if (!*list) {
+        *list = apr_array_make(p, 2, sizeof(hsts_rule_t));
+    }
+    r = apr_array_push(*list);
+    r->kind = list == &sec->opaque ? HSTS_RULE_OPAQUE : kind;
+    r->directive = d->directive;
+    memcpy(r->arg, arg, sizeof(arg));
+    r->in_location = ctx == CTX_ROOT;
+    r->where = section_key(p, d->filename, (unsigned int)d->line_num);
+}
+
+static int rewrite_options(apr_pool_t *p, const char *args)
+{
+    static const struct {
+        const char *name;
+        int bit;
+    } options[] = {
+        { "Inherit", REWRITE_INHERIT },
+        { "InheritBefore", REWRITE_INHERIT_BEFORE },
+        { "InheritDown", REWRITE_INHERIT_DOWN },
+        { "InheritDownBefore", REWRITE_INHERIT_DOWN_BEFORE },
+        { "IgnoreInherit", REWRITE_IGNORE_INHERIT }
+    };
+    int bits = 0;
+    apr_size_t i;
+
+    while (*args) {
+        const char *w = ap_getword_conf(p, &args);
+        for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+            bits |= strcasecmp(w, options[i].name) ? 0 : options[i].bit;
+        }
+    }
+    return bits;
+}
+
+/* The names an MDomain, MDomainSet or <MDomainSet> directive manages:
+ * each maps to all of them (its certificate's names). */
 static void read_md_names(apr_pool_t *p, const char *args, apr_hash_t *names)
 {
+    apr_array_header_t *all = apr_array_make(p, 2, sizeof(const char *));
+    int i;
+
     while (*args) {
         char *w = ap_getword_conf(p, &args);
         apr_size_t len = strlen(w);
@@ -123,8 +269,12 @@ static void read_md_names(apr_pool_t *p, const char *args, apr_hash_t *names)
         }
         ap_str_tolower(w);
         if (*w && strcasecmp(w, "auto") != 0 && strcasecmp(w, "manual") != 0) {
-            apr_hash_set(names, w, APR_HASH_KEY_STRING, w);
+            APR_ARRAY_PUSH(all, const char *) = w;
         }
+    }
+    for (i = 0; i < all->nelts; i++) {
+        apr_hash_set(names, APR_ARRAY_IDX(all, i, const char *),
+                     APR_HASH_KEY_STRING, all);
     }
 }
 
@@ -201,13 +351,43 @@ static void check_context(hsts_conftree_t *tree, const ap_directive_t *d)
     }
 }
 
+/* What mod_rewrite, mod_alias, mod_proxy and core directives of a level
+ * say about "/" and the host's name; 0 when d is none of them. */
+static int read_mapping(apr_pool_t *p, const ap_directive_t *d, ctx_e ctx,
+                        section_t *sec)
+{
+    const char *name = d->directive;
+    hsts_rule_kind_e kind;
+
+    if (rule_kind(name, &kind)) {
+        read_rule(p, d, kind, ctx, sec);
+        return 1;
+    }
+    if (ctx == CTX_HOST && !strcasecmp(name, "ServerName")) {
+        sec->name_set = 1;
+    }
+    else if (ctx == CTX_HOST && !strcasecmp(name, "RewriteEngine")) {
+        sec->rewrite_engine = !strcasecmp(d->args, "on");
+    }
+    else if (ctx == CTX_HOST && !strcasecmp(name, "RewriteOptions")) {
+        sec->rewrite_options = rewrite_options(p, d->args);
+    }
+    else {
+        return 0;
+    }
+    return 1;
+}
+
 /* One directive of a level (a section's own directives). */
 static void read_directive(apr_pool_t *p, hsts_conftree_t *tree,
                            const ap_directive_t *d, const char *scope,
-                           section_t *sec)
+                           ctx_e ctx, section_t *sec)
 {
     const char *name = d->directive;
 
+    if (read_mapping(p, d, ctx, sec)) {
+        return;
+    }
     if (!strcasecmp(name, "SSLEngine")) {
         sec->ssl_engine = ssl_engine_value(p, d->args);
     }
@@ -221,7 +401,7 @@ static void read_directive(apr_pool_t *p, hsts_conftree_t *tree,
         sec->chain_file = d->args;
     }
     else if (!strcasecmp(name, "Header")) {
-        read_header(p, d, scope, sec);
+        read_header(p, d, scope, ctx, sec);
         tree->touches_headers |= names_sts(p, d->args);
     }
     else if (may_touch_headers_later(name, d->args)) {
@@ -236,27 +416,86 @@ static void read_directive(apr_pool_t *p, hsts_conftree_t *tree,
     }
 }
 
+/* Whether a section of the given kind (without '<') applies to "/". */
+static ctx_e section_ctx(apr_pool_t *p, const ap_directive_t *d, ctx_e outer)
+{
+    const char *kind = d->directive + 1, *args = d->args;
+    char *path;
+    apr_size_t len;
+
+    if (outer == CTX_NOT || !strncasecmp(kind, "Proxy", 5)
+        || !strcasecmp(kind, "Macro") || !strncasecmp(kind, "MDomain", 7)
+        || !strcasecmp(kind, "ManagedDomain")) {
+        return CTX_NOT;
+    }
+    if (outer != CTX_HOST || strcasecmp(kind, "Location") != 0) {
+        return CTX_MAYBE;
+    }
+    path = ap_getword_conf(p, &args);
+    len = strlen(path);
+    if (len && path[len - 1] == '>') {
+        path[len - 1] = '\0';
+    }
+    if (!strcmp(path, "/")) {
+        return CTX_ROOT;
+    }
+    /* a path under "/" applies to its own URLs only */
+    return path[0] == '/' ? CTX_NOT : CTX_MAYBE;
+}
+
 /* Reads the directives of one level, descending into nested sections. */
 static void read_level(apr_pool_t *p, hsts_conftree_t *tree,
                        const ap_directive_t *first, const char *scope,
-                       section_t *sec, int in_section)
+                       section_t *sec, ctx_e ctx)
 {
     const ap_directive_t *d;
 
     for (d = first; d; d = d->next) {
-        if (in_section) {
+        if (ctx != CTX_HOST) {
             check_context(tree, d);
         }
-        read_directive(p, tree, d, scope, sec);
+        read_directive(p, tree, d, scope, ctx, sec);
         if (d->directive[0] == '<' && d->first_child
             && strcasecmp(d->directive, "<VirtualHost") != 0) {
             /* <Directory>, <Location>, <Files>, <If>...: a scope of its own */
             const char *inner = apr_psprintf(p, "%s%s%d", scope,
                                              *scope ? "/" : "",
                                              ++tree->section_ids);
-            read_level(p, tree, d->first_child, inner, sec, 1);
+            read_level(p, tree, d->first_child, inner, sec,
+                       section_ctx(p, d, ctx));
         }
     }
+}
+
+/* An address as the lint keys it: "*" for the wildcard, a literal in
+ * its canonical form, IPv6 in brackets. */
+static const char *ip_key(apr_pool_t *p, const char *host)
+{
+    unsigned char buf[16];
+    char text[64];
+
+    if (!host || !strcmp(host, "*") || !strcasecmp(host, "_default_")) {
+        return "*";
+    }
+    if (inet_pton(AF_INET6, host, buf) == 1) {
+        static const unsigned char any[16];
+        if (!memcmp(buf, any, sizeof(any))) {
+            return "*";
+        }
+        inet_ntop(AF_INET6, buf, text, sizeof(text));
+        return apr_psprintf(p, "[%s]", text);
+    }
+    if (inet_pton(AF_INET, host, buf) == 1) {
+        inet_ntop(AF_INET, buf, text, sizeof(text));
+        return strcmp(text, "0.0.0.0") ? apr_pstrdup(p, text) : "*";
+    }
+    return apr_pstrdup(p, host);
+}
+
+static const char *addr_key(apr_pool_t *p, const char *ip, apr_port_t port)
+{
+    return port ? apr_psprintf(p, "%s:%u", ip_key(p, ip), (unsigned int)port)
+                : apr_pstrcat(p, ip_key(p, ip), ":*", NULL);
 }
 
 static void read_listen(apr_pool_t *p, hsts_conftree_t *tree,
@@ -264,12 +503,20 @@ static void read_listen(apr_pool_t *p, hsts_conftree_t *tree,
 {
     const char *args = d->args;
     const char *addr = ap_getword_conf(p, &args);
-    const char *colon = strrchr(addr, ':');
-    int port = atoi(colon ? colon + 1 : addr);
+    char *host = NULL, *scope = NULL;
+    apr_port_t port = 0;
 
-    if (port > 0 && port < 65536) {
-        APR_ARRAY_PUSH(tree->listen_ports, apr_port_t) = (apr_port_t)port;
+    if (apr_parse_addr_port(&host, &scope, &port, addr, p) == APR_SUCCESS
+        && port) {
+        APR_ARRAY_PUSH(tree->listens, const char *) = addr_key(p, host, port);
     }
+}
+
+static void section_init(section_t *sec)
+{
+    sec->ssl_engine = HSTS_UNSET;
+    sec->rewrite_engine = HSTS_UNSET;
+    sec->rewrite_options = HSTS_UNSET;
 }
 
 hsts_conftree_t *hsts_conftree_read(apr_pool_t *p)
@@ -277,17 +524,17 @@ hsts_conftree_t *hsts_conftree_read(apr_pool_t *p)
     hsts_conftree_t *tree = apr_pcalloc(p, sizeof(*tree));
     const ap_directive_t *d;
 
-    tree->main.ssl_engine = HSTS_UNSET;
+    section_init(&tree->main);
     tree->vhosts = apr_hash_make(p);
-    tree->listen_ports = apr_array_make(p, 2, sizeof(apr_port_t));
+    tree->listens = apr_array_make(p, 2, sizeof(const char *));
     tree->md_names = apr_hash_make(p);
 
-    read_level(p, tree, ap_conftree, "", &tree->main, 0);
+    read_level(p, tree, ap_conftree, "", &tree->main, CTX_HOST);
     for (d = ap_conftree; d; d = d->next) {
         if (!strcasecmp(d->directive, "<VirtualHost")) {
             section_t *sec = apr_pcalloc(p, sizeof(*sec));
-            sec->ssl_engine = HSTS_UNSET;
-            read_level(p, tree, d->first_child, "", sec, 0);
+            section_init(sec);
+            read_level(p, tree, d->first_child, "", sec, CTX_HOST);
             apr_hash_set(tree->vhosts,
                          section_key(p, d->filename, (unsigned int)d->line_num),
                          APR_HASH_KEY_STRING, sec);
@@ -317,15 +564,23 @@ int hsts_conftree_touches_headers(const hsts_conftree_t *tree)
 /* ------------------------------------------------------------------ */
 /* The hosts.                                                          */
 
+/* What a server's own section says; an empty one for a virtual host the
+ * tree has no section for. */
 static const section_t *section_of(apr_pool_t *p, const hsts_conftree_t *tree,
                                    const server_rec *s)
 {
+    static const section_t none = { HSTS_UNSET, 0, NULL, NULL, NULL,
+                                    HSTS_UNSET, HSTS_UNSET, NULL, NULL, NULL,
+                                    NULL };
+    const section_t *sec;
+
     if (!s->is_virtual || !s->defn_name) {
         return &tree->main;
     }
-    return apr_hash_get(tree->vhosts,
-                        section_key(p, s->defn_name, s->defn_line_number),
-                        APR_HASH_KEY_STRING);
+    sec = apr_hash_get(tree->vhosts,
+                       section_key(p, s->defn_name, s->defn_line_number),
+                       APR_HASH_KEY_STRING);
+    return sec ? sec : &none;
 }
 
 /* A virtual host's own SSLEngine, else the server config's. */
@@ -360,37 +615,48 @@ static apr_array_header_t *lower_names(apr_pool_t *p,
     return out;
 }
 
+/* A virtual host's addresses as the lint keys them, each once ("*" and
+ * _default_ give both 0.0.0.0 and ::). */
 static apr_array_header_t *addr_keys(apr_pool_t *p, const server_rec *s)
 {
     apr_array_header_t *keys = apr_array_make(p, 1, sizeof(const char *));
     const server_addr_rec *a;
+    int i;
 
     for (a = s->addrs; a; a = a->next) {
         char ip[64] = "*";
+        const char *key;
         if (a->host_addr) {
             apr_sockaddr_ip_getbuf(ip, sizeof(ip), a->host_addr);
         }
-        APR_ARRAY_PUSH(keys, const char *) =
-            apr_psprintf(p, "%s:%u", ip, (unsigned int)a->host_port);
+        key = addr_key(p, ip, a->host_port);
+        for (i = 0; i < keys->nelts; i++) {
+            if (!strcmp(APR_ARRAY_IDX(keys, i, const char *), key)) {
+                break;
+            }
+        }
+        if (i == keys->nelts) {
+            APR_ARRAY_PUSH(keys, const char *) = key;
+        }
     }
     return keys;
 }
 
-/* Whether mod_md manages the certificate of a host with these names. */
-static int managed_by_md(const hsts_conftree_t *tree, const hsts_lint_host_t *h,
+/* Whether mod_md manages the certificate of a host with these names;
+ * the names of its MDomain go to h->md_names. */
+static int managed_by_md(const hsts_conftree_t *tree, hsts_lint_host_t *h,
                          const section_t *sec)
 {
     int i;
 
-    if (apr_hash_get(tree->md_names, h->name, APR_HASH_KEY_STRING)) {
-        return 1;
+    h->md_names = apr_hash_get(tree->md_names, h->name, APR_HASH_KEY_STRING);
+    for (i = 0; !h->md_names && i < h->names->nelts; i++) {
+        h->md_names = apr_hash_get(tree->md_names,
+                                   APR_ARRAY_IDX(h->names, i, const char *),
+                                   APR_HASH_KEY_STRING);
     }
-    for (i = 0; i < h->names->nelts; i++) {
-        if (apr_hash_get(tree->md_names, APR_ARRAY_IDX(h->names, i,
-                                                       const char *),
-                         APR_HASH_KEY_STRING)) {
-            return 1;
-        }
+    if (h->md_names) {
+        return 1;
     }
     /* no certificate file at all: mod_md supplies it, when loaded */
     return !(sec && sec->cert_files) && !tree->main.cert_files
@@ -428,33 +694,85 @@ static void host_certificates(apr_pool_t *p, const hsts_conftree_t *tree,
     }
 }
 
-/* Listeners no virtual host claims are answered by the main server. */
-static apr_array_header_t *main_addrs(apr_pool_t *p,
-                                      const hsts_conftree_t *tree,
-                                      const server_rec *main_server)
+/* The port of the first listener no virtual host claims (the main server
+ * answers there), or 0. */
+static apr_port_t main_port(apr_pool_t *p, const hsts_conftree_t *tree,
+                            const server_rec *main_server)
 {
-    apr_array_header_t *keys = apr_array_make(p, 1, sizeof(const char *));
     apr_hash_t *claimed = apr_hash_make(p);
     const server_rec *s;
-    int i, any_port = 0;
+    int i;
 
     for (s = main_server->next; s; s = s->next) {
         const server_addr_rec *a;
         for (a = s->addrs; a; a = a->next) {
-            apr_port_t *port = apr_palloc(p, sizeof(*port));
-            *port = a->host_port;
-            any_port |= a->host_port == 0;
-            apr_hash_set(claimed, port, sizeof(*port), port);
+            if (!a->host_port) {
+                return 0;
+            }
+            apr_hash_set(claimed, apr_pmemdup(p, &a->host_port,
+                                              sizeof(a->host_port)),
+                         sizeof(a->host_port), "");
         }
     }
-    for (i = 0; !any_port && i < tree->listen_ports->nelts; i++) {
-        apr_port_t port = APR_ARRAY_IDX(tree->listen_ports, i, apr_port_t);
+    for (i = 0; i < tree->listens->nelts; i++) {
+        const char *key = APR_ARRAY_IDX(tree->listens, i, const char *);
+        apr_port_t port = (apr_port_t)atoi(strrchr(key, ':') + 1);
         if (!apr_hash_get(claimed, &port, sizeof(port))) {
-            APR_ARRAY_PUSH(keys, const char *) =
-                apr_psprintf(p, "listen:%u", (unsigned int)port);
+            return port;
         }
     }
-    return keys;
+    return 0;
+}
+
+static void rules_cat(apr_array_header_t *out, const apr_array_header_t *in)
+{
+    if (in) {
+        apr_array_cat(out, in);
+    }
+}
+
+static int rewrite_opts(const section_t *sec)
+{
+    return sec->rewrite_options == HSTS_UNSET ? 0 : sec->rewrite_options;
+}
+
+/*
+ * The rules httpd consults for "/" in a host, in its order: server
+ * context rewriting (with the server config's rules where RewriteOptions
+ * passes them on), ProxyPass and Redirect of the host then of the server
+ * config (mod_alias and mod_proxy merge them so), then per-directory.
+ */
+static apr_array_header_t *host_rules(apr_pool_t *p,
+                                      const hsts_conftree_t *tree,
+                                      const section_t *sec)
+{
+    apr_array_header_t *rules = apr_array_make(p, 4, sizeof(hsts_rule_t));
+    const section_t *m = &tree->main;
+    int engine = sec->rewrite_engine != HSTS_UNSET ? sec->rewrite_engine
+                                                   : m->rewrite_engine;
+    int opts = sec->rewrite_options != HSTS_UNSET ? sec->rewrite_options
+                                                  : rewrite_opts(m);
+    int down = sec != m && !(opts & REWRITE_IGNORE_INHERIT);
+    int after = sec != m && ((opts & REWRITE_INHERIT)
+                             || (down && (rewrite_opts(m)
+                                          & REWRITE_INHERIT_DOWN)));
+    int before = sec != m && !after
+                 && ((opts & REWRITE_INHERIT_BEFORE)
+                     || (down && (rewrite_opts(m)
+                                  & REWRITE_INHERIT_DOWN_BEFORE)));
+
+    if (engine == 1) {
+        rules_cat(rules, before ? m->rewrite : NULL);
+        rules_cat(rules, sec->rewrite);
+        rules_cat(rules, after ? m->rewrite : NULL);
+    }
+    rules_cat(rules, sec->alias);
+    rules_cat(rules, sec != m ? m->alias : NULL);
+    rules_cat(rules, sec->opaque);
+    rules_cat(rules, sec != m ? m->opaque : NULL);
+    rules_cat(rules, sec->location);
+    rules_cat(rules, sec != m ? m->location : NULL);
+    return rules->nelts ? rules : NULL;
 }
 
 /* What a server's mod_hsts settings say, into its host record. */
@@ -469,6 +787,7 @@ static void host_settings(const hsts_server_conf *conf, hsts_lint_host_t *h)
     h->redirect = conf->redirect != HSTS_UNSET
                   && conf->redirect != HSTS_REDIRECT_OFF;
     h->redirect_explicit = h->redirect && conf->redirect_where != NULL;
+    h->redirect_port = conf->redirect_port;
     h->behind_proxy = conf->trusted_proxies != NULL;
 }
 
@@ -481,6 +800,8 @@ static void host_from_server(apr_pool_t *p, const hsts_conftree_t *tree,
     memset(h, 0, sizeof(*h));
     ap_str_tolower(name);
     h->name = name;
+    h->name_set = sec->name_set;
+    h->rules = host_rules(p, tree, sec);
     h->is_main = !s->is_virtual;
     h->is_tls = server_is_tls(tree->main.ssl_engine, h->is_main ? NULL : sec);
     h->port = server_port(s, h->is_tls);
@@ -497,7 +818,7 @@ static void host_from_server(apr_pool_t *p, const hsts_conftree_t *tree,
     if (tree->main.header_rules) {
         apr_array_cat(h->header_rules, tree->main.header_rules);
     }
-    if (s->is_virtual && sec && sec->header_rules) {
+    if (s->is_virtual && sec->header_rules) {
         apr_array_cat(h->header_rules, sec->header_rules);
     }
     if (h->is_tls) {
@@ -522,12 +843,12 @@ apr_array_header_t *hsts_hosts_read(apr_pool_t *p, const hsts_conftree_t *tree,
     h = apr_array_push(hosts);
     host_from_server(p, tree, main_server, h);
     h->linted = n == 0;
-    h->addrs = main_addrs(p, tree, main_server);
-    /* Without a port in its ServerName, the main server is named by the
-     * first listener it answers on. */
-    if (!main_server->port && h->addrs->nelts) {
-        h->port = (apr_port_t)atoi(APR_ARRAY_IDX(h->addrs, 0, const char *)
-                                   + sizeof("listen:") - 1);
+    /* it answers where no virtual host does (the lint works it out from
+     * the Listen directives); without a port in its ServerName it is
+     * named by the first listener it answers on */
+    h->addrs = NULL;
+    if (!main_server->port && main_port(p, tree, main_server)) {
+        h->port = main_port(p, tree, main_server);
     }
     APR_ARRAY_PUSH(*servers, server_rec *) = main_server;
     /* httpd keeps the virtual hosts in reverse order of the file */
@@ -606,6 +927,41 @@ const hsts_tls_ports_t *hsts_tls_ports_make(apr_pool_t *p,
 int hsts_alias_match(const char *pattern, const char *name)
 {
     return ap_strcasecmp_match(name, pattern) == 0;
+}
+
+const apr_array_header_t *hsts_conftree_listens(const hsts_conftree_t *tree)
+{
+    return tree->listens->nelts ? tree->listens : NULL;
+}
+
+/* httpd's regular expressions (PCRE), each pattern compiled once per
+ * lint run: ctx is a hash of the compiled ones. */
+int hsts_regex_match(void *ctx, apr_pool_t *p, const char *pattern,
+                     int icase, const char *subject, const char **groups)
+{
+    apr_hash_t *compiled = ctx;
+    const char *key = apr_pstrcat(p, icase ? "i" : "c", pattern, NULL);
+    ap_regex_t *re = apr_hash_get(compiled, key, APR_HASH_KEY_STRING);
+    ap_regmatch_t m[10];
+    int i;
+
+    if (!re) {
+        re = ap_pregcomp(p, pattern, AP_REG_EXTENDED
+                                     | (icase ? AP_REG_ICASE : 0));
+        if (!re) {
+            return -1;
+        }
+        apr_hash_set(compiled, key, APR_HASH_KEY_STRING, re);
+    }
+    if (ap_regexec(re, subject, 10, m, 0) != 0) {
+        return 0;
+    }
+    for (i = 0; i < 10; i++) {
+        groups[i] = m[i].rm_so < 0 ? NULL
+                    : apr_pstrmemdup(p, subject + m[i].rm_so,
+                                     (apr_size_t)(m[i].rm_eo - m[i].rm_so));
+    }
+    return 1;
 }
 
 apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host)

@@ -42,8 +42,11 @@ static const hsts_lint_result_t *lint_run(apr_pool_t *ptemp,
     }
     psl = psl_latest(NULL);
     in.hosts = mc->hosts;
+    in.listens = hsts_conftree_listens(mc->tree);
     in.psl = psl;
     in.match = hsts_alias_match;
+    in.regex = hsts_regex_match;
+    in.regex_ctx = apr_hash_make(ptemp);
     in.certs = mc->certs = hsts_cert_store_make(ptemp);
     in.now = apr_time_now();
     hsts_lint_run(ptemp, &in, result);

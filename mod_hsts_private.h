@@ -214,6 +214,15 @@ apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host);
 /* Whether name matches a ServerAlias pattern, as httpd's vhost.c does. */
 int hsts_alias_match(const char *pattern, const char *name);
 
+/* The Listen directives' addresses ("ip:port", as the lint keys them), or
+ * NULL when there are none. */
+const apr_array_header_t *hsts_conftree_listens(const hsts_conftree_t *tree);
+
+/* hsts_regex_fn with httpd's ap_regex; ctx: an apr_hash_t of compiled
+ * patterns (in the pool p). */
+int hsts_regex_match(void *ctx, apr_pool_t *p, const char *pattern,
+                     int icase, const char *subject, const char **groups);
+
 /* mod_hsts_lint.c: the startup lint's hooks. */
 int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *main_server);

@@ -33,15 +33,14 @@ sub cert_for {
     return $which eq 'fullchain.pem' ? $cert{$name}{crt} : $cert{$name}{key};
 }
 
+# httpd -t binds nothing: the examples keep their ports 80 and 443, which
+# the lint holds a site to.
 for my $file (@examples) {
-    my ($http, $https) = HSTS::Httpd::free_ports(2);
     my $conf = read_file($file);
     $conf =~ s{/etc/letsencrypt/live/([^/\s]+)/(fullchain\.pem|privkey\.pem)}
               {cert_for($1, $2)}ge;
-    $conf =~ s/\*:80\b/*:$http/g;
-    $conf =~ s/\*:443\b/*:$https/g;
     my ($status, $out) = HSTS::Httpd::config_test(
-        $conf, listen => [$http, $https], env => { SSL_CERT_FILE => $ca->{crt} });
+        $conf, listen => [80, 443], env => { SSL_CERT_FILE => $ca->{crt} });
     my ($name) = $file =~ m{([^/]+)$};
     ok($status == 0 && $out =~ /Syntax OK/, "$name: httpd -t accepts it")
         or diag($out);

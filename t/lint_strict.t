@@ -17,19 +17,21 @@ use HSTS::Lint qw(pki vhost tls_vhost findings finding_lines hsts_lines);
 use HSTS::Util qw(write_file wait_until);
 use HSTS::Assert qw(sts_of);
 
-plan tests => 45;
+plan tests => 51;
 
 my $pki = pki();
 my $MISSING = 'header.preloadable.include_sub_domains.missing';
 my $OVER = 'header.preloadable.max_age.over_10_years';
 
 # A preload setup whose only error is the missing includeSubDomains;
-# max-age as given. Ports: plain, TLS.
+# max-age as given. Ports: plain, TLS, published as 80 and 443 (the
+# plain host says so with HSTSRedirectPort 443).
 sub config {
     my ($mode, $max_age, $plain, $tls, @extra) = @_;
     return "HSTSLint $mode\n"
          . vhost($plain, 'ServerName example.com',
-                 'ServerAlias www.example.com', 'HSTSRedirect On')
+                 'ServerAlias www.example.com', 'HSTSRedirect On',
+                 'HSTSRedirectPort 443')
          . tls_vhost($tls, $pki->{good}, 'ServerName example.com',
                      'ServerAlias www.example.com', 'HSTS On',
                      "HSTSMaxAge $max_age", 'HSTSPreload On', @extra);
@@ -244,6 +246,55 @@ sub last_lines {
        . 'the signal is sent') or diag($out);
     ok($d->wait_gone($pid), '... and the server stops')
         or diag($d->log_lines);
+}
+
+# ------------------------------------------------------------------
+# Strict never refuses what the preload checker accepts (README: What the
+# lint can and cannot see): the README's apex-then-www pattern, where the
+# www host repeats the server-wide preload token, starts; the one
+# exception is a real lockout the checker cannot probe, a subdomain that a
+# plain host names and serves only over plain HTTP under
+# includeSubDomains.
+{
+    my ($plain, $tls) = (HSTS::Httpd::free_port(), HSTS::Httpd::free_port());
+    my $readme = "HSTSLint Strict\nHSTS On\nHSTSMaxAge 1y\n"
+        . "HSTSIncludeSubDomains On\nHSTSPreload On\nHSTSRedirect On\n"
+        . "HSTSRedirectPort 443\n"
+        . vhost($plain, 'ServerName example.com', 'ServerAlias www.example.com')
+        . tls_vhost($tls, $pki->{good}, 'ServerName example.com',
+                    'Redirect permanent / https://www.example.com/')
+        . tls_vhost($tls, $pki->{good}, 'ServerName www.example.com');
+    my $server = eval {
+        HSTS::Httpd->start(conf => $readme, listen => [$plain, $tls],
+                           modules => ['alias'], loglevel => 'info',
+                           env => $pki->{trusted})
+    };
+    ok($server, 'Strict, the README pattern (apex redirects to www, both '
+       . 'with preload): the server starts') or diag($@);
+    my @lines = $server ? $server->lines : ();
+    ok(!findings(@lines), '... with no finding at all')
+        or diag(join '', @lines);
+    is_deeply([sort map { /mod_hsts: (\S+) sends .* meets every preload/
+                          ? $1 : () } @lines],
+              ["example.com:$tls", "www.example.com:$tls"],
+              '... both hosts meet every preload requirement')
+        or diag(join '', @lines);
+    is(sts_sent($tls), 'max-age=31536000; includeSubDomains; preload',
+       '... and it serves');
+    $server->stop if $server;
+
+    my $lockout = $readme
+        . vhost($plain, 'ServerName blog.example.com', 'HSTSRedirect Off');
+    my ($status, $out) = HSTS::Httpd::config_test(
+        $lockout, listen => [$plain, $tls], modules => ['alias'],
+        env => $pki->{trusted});
+    my @e = finding_lines('subdomains.http_only', "example.com:$tls", $out);
+    ok($status != 0 && @e == 1 && $e[0]{level} eq 'error',
+       'Strict, a plain host names blog.example.com and serves it without '
+       . 'HTTPS under includeSubDomains: refused (subdomains.http_only)')
+        or diag($out);
+    like($e[0] ? $e[0]{text} : '', qr/blog\.example\.com:$plain\b/,
+         '... naming the plain host');
 }
 
 # A stale pid file (no such process) does not make a first start a

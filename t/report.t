@@ -86,6 +86,7 @@ HSTSRedirect On
 <VirtualHost 127.0.0.1:$plain>
     ServerName example.com
     ServerAlias www.example.com
+    HSTSRedirectPort 443
 </VirtualHost>
 <VirtualHost 127.0.0.1:$tls>
     ServerName example.com

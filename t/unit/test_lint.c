@@ -1,188 +1,414 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Unit tests of the startup lint's rules (hsts_lint.c): hand-built host
- * sets, as mod_hsts_hosts.c would read them from httpd's configuration,
- * and the findings and verdicts hsts_lint_run makes of them (README: The
- * startup lint). The certificates are made at run time (pki.c).
+ * Unit tests of the startup lint's rules (hsts_lint.c, hsts_probes.c,
+ * hsts_vhosts.c, hsts_rules.c; README: The startup lint), as tables:
  *
- * For every code of the contract's lint table there is a host set that
- * triggers it and a closely similar one that must not.
+ * - lint_cases: a host set, written one host a line the way
+ *   mod_hsts_hosts.c reads them from httpd's configuration, and the
+ *   findings and summaries hsts_lint_run makes of it. For every code
+ *   there is a set that triggers it and a closely similar one that must
+ *   not.
+ * - select_cases: which host httpd would select for a name on an
+ *   address:port (hsts_vhosts.c).
+ * - rule_cases: what mod_rewrite, mod_alias and mod_proxy rules answer
+ *   to "GET /" (hsts_rules.c).
+ *
+ * The certificates are made at run time (pki.c).
  */
 #include "hsts_lint.h"
+#include "hsts_rules.h"
+#include "hsts_vhosts.h"
 #include "pki.h"
 #include "tap.h"
 
 #include <apr_general.h>
 #include <apr_strings.h>
-
+#include <apr_lib.h>
 #include <apr_fnmatch.h>
 
-#include <stdarg.h>
+#include <regex.h>
 #include <stdlib.h>
 
 static apr_pool_t *pool;
 static const psl_ctx_t *psl;
-static apr_array_header_t *hosts;     /* hsts_lint_host_t */
 
-/* What the last run logged of a host: a finding, or its summary line
- * (code NULL), in the order the glue logs them. */
-typedef struct {
-    int host;
-    hsts_severity_e severity;
-    const char *code;
-    const char *message;
-} entry_t;
-static apr_array_header_t *findings;  /* entry_t, of the last run */
-
-#define H(i) (&APR_ARRAY_IDX(hosts, (i), hsts_lint_host_t))
 #define YEAR APR_UINT64_C(31536000)
 
 /* ------------------------------------------------------------------ */
-/* Building hosts                                                       */
-
-static void reset(void)
-{
-    hosts = apr_array_make(pool, 4, sizeof(hsts_lint_host_t));
-    findings = NULL;
-}
+/* A host set from text                                                 */
 
 /*
- * Adds a virtual host listening on addr ("*:80"; NULL: nowhere) and
- * returns its index. Everything else is off until a helper sets it.
+ * One host a line: "KIND NAME [ADDRESS...] [OPTION...]", in
+ * configuration-file order (a host's index is its line's, from 0).
+ *
+ *   KIND     main (the main server, not linted), main! (linted: no
+ *            virtual hosts), plain, tls
+ *   ADDRESS  as the glue keys them: *:80, 192.0.2.1:443, [2001:db8::1]:80,
+ *            *:* (the main server has none)
+ *   alias=a,b,*.c          ServerAlias names and patterns
+ *   ssl                    SSLEngine on (for the main server)
+ *   unnamed                ServerName not set in the host (inherited)
+ *   port=N                 the port it is known by (default: its first)
+ *   hsts=AGE[,sub][,preload]   HSTS On in the host (AGE: 1y, 2y, seconds)
+ *   inherited=AGE[,sub][,preload]  HSTS On from the server config
+ *   policy=TEXT            HSTSPolicy "TEXT" ('~' for a space)
+ *   redirect, redirect-inherited, redirect-port=N
+ *   proxy                  HSTSTrustedProxy set
+ *   [always-]ACTION[@SCOPE]=VALUE  a Header ACTION Strict-Transport-Security
+ *            VALUE ('~' for a space); SCOPE a section path ("3/5"), "R"
+ *            for <Location "/">; ACTION set, add, append, merge, setifempty
+ *   rule=Directive|arg|arg|arg  a host-level rule ('~' for a space)
+ *   loc=Directive|arg|arg  the same in <Location "/">
+ *   opaque=Directive       one the lint cannot place (in a <Directory>)
+ *   cert=FILE[,FILE]       certificate files made by the test (else mod_md
+ *            manages it: it covers the host's own names); nocert: none
+ *   md=a,b                 the names of its MDomain
+ *
+ * A line "listen ADDRESS..." gives the Listen directives (else every
+ * virtual host address is listened on, and the main server on none).
  */
-static int vhost(const char *name, apr_port_t port, int tls, const char *addr)
+
+static apr_array_header_t *hosts;     /* hsts_lint_host_t */
+static apr_array_header_t *listens;   /* const char *, or NULL */
+
+#define H(i) (&APR_ARRAY_IDX(hosts, (i), hsts_lint_host_t))
+
+/* "test.conf:N" for a directive of host h: the host's <VirtualHost> is
+ * at line (index + 1) * 10, HSTS at +1, Header directives from +2,
+ * rules from +5. */
+static const char *where_in(const hsts_lint_host_t *h, int offset)
+{
+    return apr_psprintf(pool, "test.conf:%d",
+                        atoi(strchr(h->where, ':') + 1) + offset);
+}
+
+static char *untilde(const char *s)
+{
+    char *out = apr_pstrdup(pool, s), *c;
+
+    for (c = out; *c; c++) {
+        if (*c == '~') {
+            *c = ' ';
+        }
+    }
+    return out;
+}
+
+static apr_array_header_t *list_of(const char *csv)
+{
+    apr_array_header_t *out = apr_array_make(pool, 2, sizeof(const char *));
+    char *copy = apr_pstrdup(pool, csv), *state, *w;
+
+    for (w = apr_strtok(copy, ",", &state); w;
+         w = apr_strtok(NULL, ",", &state)) {
+        APR_ARRAY_PUSH(out, const char *) = w;
+    }
+    return out;
+}
+
+static apr_uint64_t max_age_of(const char *s)
+{
+    apr_size_t n = strlen(s);
+
+    if (n && s[n - 1] == 'y') {
+        return YEAR * (apr_uint64_t)apr_atoi64(s);
+    }
+    return (apr_uint64_t)apr_atoi64(s);
+}
+
+static void set_hsts(hsts_lint_host_t *h, const char *spec, int here)
+{
+    apr_array_header_t *parts = list_of(spec);
+    int j;
+
+    h->hsts = 1;
+    h->hsts_explicit = here;
+    h->policy_where = here ? where_in(h, 1) : NULL;
+    h->policy.has_max_age = 1;
+    h->policy.max_age = max_age_of(APR_ARRAY_IDX(parts, 0, const char *));
+    for (j = 1; j < parts->nelts; j++) {
+        const char *w = APR_ARRAY_IDX(parts, j, const char *);
+        h->policy.include_subdomains |= !strcmp(w, "sub");
+        h->policy.preload |= !strcmp(w, "preload");
+    }
+}
+
+static void set_policy(hsts_lint_host_t *h, const char *text)
+{
+    apr_array_header_t *issues = apr_array_make(pool, 2,
+                                                sizeof(hsts_issue_t));
+
+    h->hsts = h->hsts_explicit = 1;
+    h->policy_text = untilde(text);
+    h->policy_where = where_in(h, 1);
+    hsts_policy_parse(pool, h->policy_text, &h->policy, issues);
+}
+
+/* "[always-]action[@scope]=value" */
+static int set_header(hsts_lint_host_t *h, const char *key, const char *value)
+{
+    static const struct {
+        const char *name;
+        hsts_header_action_e action;
+    } actions[] = {
+        { "set", HSTS_HEADER_SET }, { "setifempty", HSTS_HEADER_SETIFEMPTY },
+        { "add", HSTS_HEADER_ADD }, { "append", HSTS_HEADER_APPEND },
+        { "merge", HSTS_HEADER_MERGE }
+    };
+    hsts_header_rule_t r;
+    const char *at = strchr(key, '@');
+    char *action;
+    apr_size_t i;
+
+    memset(&r, 0, sizeof(r));
+    r.always = !strncmp(key, "always-", 7);
+    action = apr_pstrndup(pool, key + (r.always ? 7 : 0),
+                          (apr_size_t)((at ? at : key + strlen(key)) - key)
+                          - (r.always ? 7 : 0));
+    r.scope = at ? at + 1 : "";
+    r.root = !at || !strcmp(at + 1, "R");
+    r.value = untilde(value);
+    r.where = where_in(h, 2 + h->header_rules->nelts);
+    for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        if (!strcmp(action, actions[i].name)) {
+            r.action = actions[i].action;
+            APR_ARRAY_PUSH(h->header_rules, hsts_header_rule_t) = r;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static hsts_rule_kind_e rule_kind(const char *directive)
+{
+    static const struct {
+        const char *name;
+        hsts_rule_kind_e kind;
+    } kinds[] = {
+        { "RewriteCond", HSTS_RULE_REWRITE_COND },
+        { "RewriteRule", HSTS_RULE_REWRITE },
+        { "Redirect", HSTS_RULE_REDIRECT },
+        { "RedirectPermanent", HSTS_RULE_REDIRECT_PERMANENT },
+        { "RedirectTemp", HSTS_RULE_REDIRECT_TEMP },
+        { "RedirectMatch", HSTS_RULE_REDIRECT_MATCH },
+        { "ProxyPass", HSTS_RULE_PROXY },
+        { "ProxyPassMatch", HSTS_RULE_PROXY_MATCH }
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (!strcmp(directive, kinds[i].name)) {
+            return kinds[i].kind;
+        }
+    }
+    printf("# unknown rule %s\n", directive);
+    exit(2);
+}
+
+/* "Directive|arg|arg|arg" into rules. */
+static void add_rule(const hsts_lint_host_t *h, apr_array_header_t **rules,
+                     const char *spec, int in_location, int opaque)
+{
+    char *copy = untilde(spec), *state, *w;
+    hsts_rule_t *r;
+    int n = 0;
+
+    if (!*rules) {
+        *rules = apr_array_make(pool, 2, sizeof(hsts_rule_t));
+    }
+    r = apr_array_push(*rules);
+    memset(r, 0, sizeof(*r));
+    r->directive = apr_strtok(copy, "|", &state);
+    r->kind = opaque ? HSTS_RULE_OPAQUE : rule_kind(r->directive);
+    while (n < 3 && (w = apr_strtok(NULL, "|", &state)) != NULL) {
+        r->arg[n++] = w;
+    }
+    r->in_location = in_location;
+    r->where = where_in(h, 4 + (*rules)->nelts);
+}
+
+static int add_host(const char *kind, const char *name)
 {
     hsts_lint_host_t *h = apr_array_push(hosts);
 
     memset(h, 0, sizeof(*h));
     h->name = name;
-    h->port = port;
+    h->name_set = 1;
+    h->is_main = !strncmp(kind, "main", 4);
+    h->linted = !h->is_main || !strcmp(kind, "main!");
+    h->is_tls = !strcmp(kind, "tls");
     h->where = apr_psprintf(pool, "test.conf:%d", hosts->nelts * 10);
-    h->is_tls = tls;
-    h->linted = 1;
     h->names = apr_array_make(pool, 1, sizeof(const char *));
     h->wild_names = apr_array_make(pool, 1, sizeof(const char *));
     h->addrs = apr_array_make(pool, 1, sizeof(const char *));
-    if (addr) {
-        APR_ARRAY_PUSH(h->addrs, const char *) = addr;
-    }
     h->header_rules = apr_array_make(pool, 1, sizeof(hsts_header_rule_t));
-    /* certificates are left out unless a test gives one (cert()) */
-    h->cert_by_md = tls;
+    h->cert_by_md = h->is_tls;
+    h->port = h->is_tls ? 443 : 80;
     return hosts->nelts - 1;
 }
 
-static int plain(const char *name, const char *addr)
+static void set_option(hsts_lint_host_t *h, const char *w)
 {
-    const char *colon = strrchr(addr, ':');
-    return vhost(name, (apr_port_t)atoi(colon + 1), 0, addr);
-}
+    const char *eq = strchr(w, '='), *v = eq ? eq + 1 : "";
+    char *key = eq ? apr_pstrmemdup(pool, w, (apr_size_t)(eq - w))
+                   : apr_pstrdup(pool, w);
+    int j;
 
-static int tls(const char *name, const char *addr)
-{
-    const char *colon = strrchr(addr, ':');
-    return vhost(name, (apr_port_t)atoi(colon + 1), 1, addr);
-}
-
-/* The main server, as hsts_hosts.c adds it first: linted only when there
- * is no virtual host; addrs are the listeners no virtual host claims. */
-static int main_server(const char *name, int is_tls, const char *addr)
-{
-    int i = vhost(name, is_tls ? 443 : 80, is_tls, addr);
-    H(i)->is_main = 1;
-    H(i)->linted = 0;
-    H(i)->where = "the server config";
-    return i;
-}
-
-static void alias(int i, const char *name)
-{
-    if (strpbrk(name, "*?")) {
-        APR_ARRAY_PUSH(H(i)->wild_names, const char *) = name;
+    if (!strcmp(key, "alias")) {
+        apr_array_header_t *names = list_of(v);
+        for (j = 0; j < names->nelts; j++) {
+            const char *n = APR_ARRAY_IDX(names, j, const char *);
+            APR_ARRAY_PUSH(strpbrk(n, "*?") ? h->wild_names : h->names,
+                           const char *) = n;
+        }
     }
-    else {
-        APR_ARRAY_PUSH(H(i)->names, const char *) = name;
+    else if (!strcmp(key, "ssl")) {
+        h->is_tls = h->cert_by_md = 1;
+    }
+    else if (!strcmp(key, "unnamed")) {
+        h->name_set = 0;
+    }
+    else if (!strcmp(key, "port")) {
+        h->port = (apr_port_t)atoi(v);
+    }
+    else if (!strcmp(key, "hsts") || !strcmp(key, "inherited")) {
+        set_hsts(h, v, !strcmp(key, "hsts"));
+    }
+    else if (!strcmp(key, "policy")) {
+        set_policy(h, v);
+    }
+    else if (!strcmp(key, "redirect") || !strcmp(key, "redirect-inherited")) {
+        h->redirect = 1;
+        h->redirect_explicit = !strcmp(key, "redirect");
+    }
+    else if (!strcmp(key, "redirect-port")) {
+        h->redirect_port = (apr_port_t)atoi(v);
+    }
+    else if (!strcmp(key, "proxy")) {
+        h->behind_proxy = 1;
+    }
+    else if (!strcmp(key, "rule") || !strcmp(key, "loc")
+             || !strcmp(key, "opaque")) {
+        add_rule(h, &h->rules, v, !strcmp(key, "loc"),
+                 !strcmp(key, "opaque"));
+    }
+    else if (!strcmp(key, "cert") || !strcmp(key, "nocert")) {
+        apr_array_header_t *files = list_of(v);
+        h->cert_by_md = 0;
+        h->cert_files = files->nelts ? apr_array_make(pool, 1,
+                                                      sizeof(const char *))
+                                     : NULL;
+        for (j = 0; j < files->nelts; j++) {
+            APR_ARRAY_PUSH(h->cert_files, const char *) =
+                path_of(APR_ARRAY_IDX(files, j, const char *));
+        }
+    }
+    else if (!strcmp(key, "md")) {
+        h->md_names = list_of(v);
+    }
+    else if (!set_header(h, key, v)) {
+        printf("# unknown option %s\n", w);
+        exit(2);
     }
 }
 
-/* HSTS On in the host itself, with this policy. */
-static void hsts(int i, apr_uint64_t max_age, int sub, int pre)
+static void parse_line(char *line)
 {
-    H(i)->hsts = 1;
-    H(i)->hsts_explicit = 1;
-    H(i)->policy_where = apr_psprintf(pool, "test.conf:%d", i * 10 + 1);
-    H(i)->policy.has_max_age = 1;
-    H(i)->policy.max_age = max_age;
-    H(i)->policy.include_subdomains = sub;
-    H(i)->policy.preload = pre;
-}
+    char *state, *kind = apr_strtok(line, " ", &state), *w;
+    hsts_lint_host_t *h;
+    int i;
 
-/* HSTS On inherited from the main server. */
-static void hsts_inherited(int i, apr_uint64_t max_age, int sub, int pre)
-{
-    hsts(i, max_age, sub, pre);
-    H(i)->hsts_explicit = 0;
-    H(i)->policy_where = NULL;
-}
-
-/* HSTSPolicy "text" in the host (the policy as httpd parsed it). */
-static void hsts_policy(int i, const char *text, apr_uint64_t max_age,
-                        int sub, int pre)
-{
-    hsts(i, max_age, sub, pre);
-    H(i)->policy_text = text;
-}
-
-static void redirect(int i)
-{
-    H(i)->redirect = 1;
-    H(i)->redirect_explicit = 1;
-}
-
-static void redirect_inherited(int i)
-{
-    H(i)->redirect = 1;
-}
-
-/* A mod_headers "Header [always] action Strict-Transport-Security value". */
-static void header(int i, hsts_header_action_e action, int always,
-                   const char *scope, const char *value)
-{
-    hsts_header_rule_t *r = apr_array_push(H(i)->header_rules);
-
-    r->value = value;
-    r->action = action;
-    r->always = always;
-    r->scope = scope;
-    r->where = apr_psprintf(pool, "test.conf:%d",
-                            i * 10 + 2 + H(i)->header_rules->nelts);
-}
-
-/* The certificate files of host i (NULL-terminated), instead of none. */
-static void cert(int i, ...)
-{
-    const char *file;
-    va_list ap;
-
-    H(i)->cert_by_md = 0;
-    H(i)->cert_files = apr_array_make(pool, 1, sizeof(const char *));
-    va_start(ap, i);
-    while ((file = va_arg(ap, const char *)) != NULL) {
-        APR_ARRAY_PUSH(H(i)->cert_files, const char *) = file;
+    if (!kind) {
+        return;
     }
-    va_end(ap);
+    if (!strcmp(kind, "listen")) {
+        listens = apr_array_make(pool, 2, sizeof(const char *));
+        while ((w = apr_strtok(NULL, " ", &state)) != NULL) {
+            APR_ARRAY_PUSH(listens, const char *) = w;
+        }
+        return;
+    }
+    /* the array may move when it grows: index it after the push */
+    i = add_host(kind, apr_strtok(NULL, " ", &state));
+    h = H(i);
+    while ((w = apr_strtok(NULL, " ", &state)) != NULL) {
+        if (strchr("*[0123456789", w[0]) && strchr(w, ':')) {
+            APR_ARRAY_PUSH(h->addrs, const char *) = w;
+            if (h->addrs->nelts == 1 && !strstr(w, ":*")) {
+                h->port = (apr_port_t)atoi(strrchr(w, ':') + 1);
+            }
+        }
+        else {
+            set_option(h, w);
+        }
+    }
+}
+
+static void configure(const char *config)
+{
+    char *copy = apr_pstrdup(pool, config), *state, *line;
+
+    hosts = apr_array_make(pool, 4, sizeof(hsts_lint_host_t));
+    listens = NULL;
+    for (line = apr_strtok(copy, "\n", &state); line;
+         line = apr_strtok(NULL, "\n", &state)) {
+        parse_line(line);
+    }
 }
 
 /* ------------------------------------------------------------------ */
-/* Running and reading findings                                         */
+/* Running the lint and reading what it says                            */
 
 static int alias_match(const char *pattern, const char *name)
 {
     return apr_fnmatch(pattern, name, APR_FNM_CASE_BLIND) == APR_SUCCESS;
 }
 
-/* Runs the lint; findings become the host's lines, each host's summary
- * after its findings. */
+/* POSIX extended regular expressions stand in for httpd's PCRE. */
+static int regex_match(void *ctx, apr_pool_t *p, const char *pattern,
+                       int icase, const char *subject, const char **groups)
+{
+    regmatch_t m[10];
+    regex_t re;
+    int i, rc;
+
+    (void)ctx;
+    if (regcomp(&re, pattern, REG_EXTENDED | (icase ? REG_ICASE : 0))) {
+        return -1;
+    }
+    rc = regexec(&re, subject, 10, m, 0);
+    for (i = 0; rc == 0 && i < 10; i++) {
+        groups[i] = m[i].rm_so < 0 ? NULL
+                    : apr_pstrmemdup(p, subject + m[i].rm_so,
+                                     (apr_size_t)(m[i].rm_eo - m[i].rm_so));
+    }
+    regfree(&re);
+    return rc == 0;
+}
+
+static void input(hsts_lint_input_t *in)
+{
+    memset(in, 0, sizeof(*in));
+    in->hosts = hosts;
+    in->listens = listens;
+    in->psl = psl;
+    in->match = alias_match;
+    in->regex = regex_match;
+    in->certs = hsts_cert_store_make(pool);
+    in->now = apr_time_from_sec(NOW);
+}
+
+/* What the run logged of a host: a finding, or its summary (code NULL),
+ * in the order the glue logs them. */
+typedef struct {
+    int host;
+    hsts_severity_e severity;
+    const char *code;
+    const char *message;
+} entry_t;
+
+static apr_array_header_t *entries;   /* entry_t, of the last run */
+
 static void lint(void)
 {
     hsts_lint_input_t in;
@@ -191,17 +417,13 @@ static void lint(void)
     const hsts_verdict_t *v;
     int i = 0, j = 0;
 
-    in.hosts = hosts;
-    in.psl = psl;
-    in.match = alias_match;
-    in.certs = hsts_cert_store_make(pool);
-    in.now = apr_time_from_sec(NOW);
+    input(&in);
     hsts_lint_run(pool, &in, &out);
     f = (const hsts_finding_t *)out.findings->elts;
     v = (const hsts_verdict_t *)out.verdicts->elts;
-    findings = apr_array_make(pool, 4, sizeof(entry_t));
+    entries = apr_array_make(pool, 4, sizeof(entry_t));
     while (i < out.findings->nelts || j < out.verdicts->nelts) {
-        entry_t *e = apr_array_push(findings);
+        entry_t *e = apr_array_push(entries);
         if (j >= out.verdicts->nelts
             || (i < out.findings->nelts && f[i].host <= v[j].host)) {
             e->host = f[i].host;
@@ -225,1216 +447,1088 @@ static char sev_letter(hsts_severity_e s)
     return s == HSTS_ERROR ? 'E' : s == HSTS_WARNING ? 'W' : 'I';
 }
 
-/* The findings of host i, in order: "E:code W:code I:-" (- = summary). */
-static const char *of(int i)
-{
-    const entry_t *f = (const entry_t *)findings->elts;
-    const char *s = "";
-    int j;
-
-    for (j = 0; j < findings->nelts; j++) {
-        if (f[j].host == i) {
-            s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
-                             sev_letter(f[j].severity),
-                             f[j].code ? f[j].code : "-");
-        }
-    }
-    return s;
-}
-
-/* Every finding of the run as "host/S:code ...". */
+/* Everything the run logged: "host/S:code ..." (S: E, W, I; code "-"
+ * for a summary line). */
 static const char *all(void)
 {
-    const entry_t *f = (const entry_t *)findings->elts;
+    const entry_t *e = (const entry_t *)entries->elts;
     const char *s = "";
     int j;
 
-    for (j = 0; j < findings->nelts; j++) {
-        s = apr_psprintf(pool, "%s%s%d/%c:%s", s, *s ? " " : "", f[j].host,
-                         sev_letter(f[j].severity),
-                         f[j].code ? f[j].code : "-");
+    for (j = 0; j < entries->nelts; j++) {
+        s = apr_psprintf(pool, "%s%s%d/%c:%s", s, *s ? " " : "", e[j].host,
+                         sev_letter(e[j].severity),
+                         e[j].code ? e[j].code : "-");
     }
     return s;
 }
 
-/* How many findings with code (NULL: summaries) host i has. */
-static int count(int i, const char *code)
+/* How many entries match "host/S:code" (or "!code": with that code on any
+ * host, any class). */
+static int count(const char *item)
 {
-    const entry_t *f = (const entry_t *)findings->elts;
+    const entry_t *e = (const entry_t *)entries->elts;
     int j, n = 0;
 
-    for (j = 0; j < findings->nelts; j++) {
-        if (f[j].host == i && (code ? f[j].code
-                                      && !strcmp(f[j].code, code)
-                                    : !f[j].code)) {
+    for (j = 0; j < entries->nelts; j++) {
+        const char *code = e[j].code ? e[j].code : "-";
+        if (item[0] == '!' ? !strcmp(code, item + 1)
+            : !strcmp(item, apr_psprintf(pool, "%d/%c:%s", e[j].host,
+                                         sev_letter(e[j].severity), code))) {
             n++;
         }
     }
     return n;
 }
 
-/* Whether any host has a finding with code. */
-static int anywhere(const char *code)
-{
-    int i, n = 0;
-
-    for (i = 0; i < hosts->nelts; i++) {
-        n += count(i, code);
-    }
-    return n;
-}
-
-/* The message of host i's first finding with code (NULL: summary). */
-static const char *msg(int i, const char *code)
-{
-    const entry_t *f = (const entry_t *)findings->elts;
-    int j;
-
-    for (j = 0; j < findings->nelts; j++) {
-        if (f[j].host == i && (code ? f[j].code
-                                      && !strcmp(f[j].code, code)
-                                    : !f[j].code)) {
-            return f[j].message;
-        }
-    }
-    return "";
-}
-
-/* The messages of all host i's findings with code, joined. */
-static const char *msgs(int i, const char *code)
-{
-    const entry_t *f = (const entry_t *)findings->elts;
-    const char *s = "";
-    int j;
-
-    for (j = 0; j < findings->nelts; j++) {
-        if (f[j].host == i && f[j].code
-            && !strcmp(f[j].code, code)) {
-            s = apr_pstrcat(pool, s, f[j].message, "\n", NULL);
-        }
-    }
-    return s;
-}
-
-/* The severity of the first finding with code anywhere; -1 if none. */
-static int severity(const char *code)
-{
-    const entry_t *f = (const entry_t *)findings->elts;
-    int j;
-
-    for (j = 0; j < findings->nelts; j++) {
-        if (f[j].code && !strcmp(f[j].code, code)) {
-            return (int)f[j].severity;
-        }
-    }
-    return -1;
-}
-
-/* No warning or error anywhere. */
-static int clean(void)
-{
-    const entry_t *f = (const entry_t *)findings->elts;
-    int j;
-
-    for (j = 0; j < findings->nelts; j++) {
-        if (f[j].severity != HSTS_INFO) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-#define contains(hay, needle, name) do {                                  \
-        const char *h_ = (hay), *n_ = (needle);                           \
-        if (!ok(h_ && strstr(h_, n_), (name))) {                          \
-            printf("#   '%s'\n#   does not contain '%s'\n",               \
-                   h_ ? h_ : "(null)", n_);                               \
-        }                                                                 \
-    } while (0)
-
-/* ------------------------------------------------------------------ */
-/* A compliant preload setup, the base of many tests                    */
-
 /*
- * main server (listens nowhere), a plain vhost for example.com and
- * www.example.com with HSTSRedirect, a TLS vhost for both names with a
- * preloadable policy. Sets p (plain) and t (TLS).
+ * want: "= ITEM..." (exactly what all() gives), or items that must each
+ * be there once ("1/E:code"; "1/E:code*2" twice), and "!code": on no
+ * host. Returns the items that do not hold.
  */
-static void compliant(int *p, int *t)
+static const char *unmet(const char *want)
 {
-    reset();
-    main_server("localhost", 0, NULL);
-    *p = plain("example.com", "*:80");
-    alias(*p, "www.example.com");
-    redirect(*p);
-    *t = tls("example.com", "*:443");
-    alias(*t, "www.example.com");
-    hsts(*t, YEAR, 1, 1);
-}
-
-static void test_compliant(void)
-{
-    int p, t;
-
-    compliant(&p, &t);
-    lint();
-    ok(clean(), "compliant preload setup: no warning, no error");
-    is_str(all(), "2/I:-", "compliant preload setup: one summary line only");
-    contains(msg(t, NULL), "sends \"max-age=31536000; includeSubDomains; "
-             "preload\"", "summary names the header value");
-    contains(msg(t, NULL), "meets every preload requirement",
-             "summary says the host meets every preload requirement");
-
-    /* the same with a longer max-age, mod_headers-free, two years */
-    compliant(&p, &t);
-    H(t)->policy.max_age = 2 * YEAR;
-    lint();
-    ok(clean(), "compliant with max-age 2y: clean");
-
-    /* the same with HSTS and HSTSRedirect inherited from the main server */
-    compliant(&p, &t);
-    H(t)->hsts_explicit = 0;
-    H(p)->redirect_explicit = 0;
-    lint();
-    ok(clean(), "compliant with inherited HSTS and HSTSRedirect: clean");
-
-    /* no plain HTTP at all: nothing to redirect, no www over plain HTTP */
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    ok(clean(), "TLS-only preload host: clean");
-}
-
-/* ------------------------------------------------------------------ */
-/* header.parse.* and header.preloadable.*                              */
-
-static void test_header_values(void)
-{
-    int t;
-
-    /* HSTSPolicy parse warnings */
-    reset();
-    t = tls("example.com", "*:443");
-    hsts_policy(t, "max-age=31536000; foo", YEAR, 0, 0);
-    lint();
-    is_str(of(t), "W:header.parse.unknown_directive I:-",
-           "HSTSPolicy with an unknown directive: header.parse warning");
-    contains(msg(t, "header.parse.unknown_directive"), "HSTSPolicy at",
-             "the parse finding says where the value is");
-    reset();
-    t = tls("example.com", "*:443");
-    hsts_policy(t, "max-age=31536000", YEAR, 0, 0);
-    lint();
-    is_str(of(t), "I:-", "clean HSTSPolicy: no header.parse finding");
-
-    reset();
-    t = tls("example.com", "*:443");
-    hsts_policy(t, "max-age=031536000;;includeSubDomains", YEAR, 1, 0);
-    lint();
-    is_str(of(t), "W:header.parse.max_age.leading_zero "
-           "W:header.parse.empty_directive I:-",
-           "HSTSPolicy with a leading zero and an empty directive");
-
-    /* parse errors in a mod_headers value keep the checker's class */
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=abc");
-    lint();
-    is_num(count(t, "header.parse.max_age.non_digit_characters"), 1,
-           "mod_headers value max-age=abc: non_digit_characters");
-    is_num(severity("header.parse.max_age.non_digit_characters"), HSTS_ERROR,
-           "non_digit_characters is an error, as in the checker");
-    contains(msg(t, "header.parse.max_age.non_digit_characters"),
-             "Header directive at test.conf:",
-             "the finding names the Header directive");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=300");
-    lint();
-    is_str(of(t), "I:-", "mod_headers value max-age=300, always: clean");
-
-    /* header.preloadable.include_sub_domains.missing */
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 0, 1);
-    lint();
-    is_num(count(t, "header.preloadable.include_sub_domains.missing"), 1,
-           "preload without includeSubDomains: include_sub_domains.missing");
-    is_num(severity("header.preloadable.include_sub_domains.missing"),
-           HSTS_ERROR, "include_sub_domains.missing is an error");
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "header.preloadable.include_sub_domains.missing"), 0,
-           "preload with includeSubDomains: not missing");
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 0, 0);
-    lint();
-    is_str(of(t), "I:-", "no preload, no includeSubDomains: nothing to say");
-
-    /* header.preloadable.max_age.missing: only mod_headers can omit it */
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "includeSubDomains; preload");
-    lint();
-    is_num(count(t, "header.preloadable.max_age.missing"), 1,
-           "mod_headers value with preload, no max-age: max_age.missing");
-    is_num(severity("header.preloadable.max_age.missing"), HSTS_ERROR,
-           "max_age.missing is an error");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "",
-           "max-age=31536000; includeSubDomains; preload");
-    lint();
-    is_num(count(t, "header.preloadable.max_age.missing"), 0,
-           "mod_headers value with preload and max-age: not missing");
-    ok(clean(), "a preloadable mod_headers value (always) on a TLS-only "
-       "host: clean");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "includeSubDomains");
-    lint();
-    is_num(count(t, "header.preloadable.max_age.missing"), 0,
-           "no max-age and no preload: not a preload finding");
-
-    /* header.preloadable.max_age.zero */
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, 0, 1, 1);
-    lint();
-    is_num(count(t, "header.preloadable.max_age.zero"), 1,
-           "preload with max-age=0: max_age.zero");
-    is_num(severity("header.preloadable.max_age.zero"), HSTS_ERROR,
-           "max_age.zero is an error");
-    is_num(count(t, "header.preloadable.max_age.below_1_year"), 0,
-           "max-age=0 is not also below_1_year");
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, 0, 1, 0);
-    lint();
-    is_num(count(t, "header.preloadable.max_age.zero"), 0,
-           "max-age=0 without preload: no max_age.zero");
-
-    /* header.preloadable.max_age.below_1_year, at the boundary */
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR - 1, 1, 1);
-    lint();
-    is_num(count(t, "header.preloadable.max_age.below_1_year"), 1,
-           "preload with max-age=31535999: below_1_year");
-    is_num(severity("header.preloadable.max_age.below_1_year"), HSTS_ERROR,
-           "below_1_year is an error");
-    contains(msg(t, "header.preloadable.max_age.below_1_year"),
-             "but it is 31535999", "below_1_year says the value");
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "header.preloadable.max_age.below_1_year"), 0,
-           "preload with max-age=31536000: not below_1_year");
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, 300, 1, 0);
-    lint();
-    is_num(count(t, "header.preloadable.max_age.below_1_year"), 0,
-           "max-age=300 without preload: no below_1_year");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=300; includeSubDomains; "
-           "preload");
-    lint();
-    is_num(count(t, "header.preloadable.max_age.below_1_year"), 1,
-           "mod_headers value with preload and max-age=300: below_1_year");
-
-    /* header.preloadable.max_age.over_10_years: any value, a warning */
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, APR_UINT64_C(315360001), 0, 0);
-    lint();
-    is_str(of(t), "W:header.preloadable.max_age.over_10_years I:-",
-           "max-age=315360001 without preload: over_10_years warning");
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, APR_UINT64_C(315360000), 0, 0);
-    lint();
-    is_str(of(t), "I:-", "max-age=315360000: not over 10 years");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=400000000");
-    lint();
-    is_num(count(t, "header.preloadable.max_age.over_10_years"), 1,
-           "mod_headers value over 10 years: over_10_years");
-}
-
-/* ------------------------------------------------------------------ */
-/* Reachability and redirects.http.no_redirect                          */
-
-static void test_no_redirect(void)
-{
-    int p, t, d, x;
-
-    /* a plain vhost naming H, without HSTSRedirect */
-    compliant(&p, &t);
-    H(p)->redirect = H(p)->redirect_explicit = 0;
-    lint();
-    is_num(count(t, "redirects.http.no_redirect"), 1,
-           "plain vhost naming H without HSTSRedirect: no_redirect");
-    is_num(count(p, "redirects.http.no_redirect"), 0,
-           "... logged for the TLS host, not the plain one");
-    is_num(severity("redirects.http.no_redirect"), HSTS_ERROR,
-           "no_redirect is an error");
-    contains(msg(t, "redirects.http.no_redirect"), "example.com:80",
-             "no_redirect names the plain host as ServerName:port");
-    contains(msg(t, "redirects.http.no_redirect"), "HSTSRedirect On",
-             "no_redirect says how to fix it");
-
-    /* a plain vhost naming H by a wildcard alias */
-    compliant(&p, &t);
-    H(p)->redirect = H(p)->redirect_explicit = 0;
-    H(p)->name = "plain.example.org";
-    apr_array_clear(H(p)->names);
-    alias(p, "*.example.com");
-    alias(p, "example.c?m");
-    lint();
-    is_num(count(t, "redirects.http.no_redirect"), 1,
-           "plain vhost naming H by a wildcard alias: no_redirect");
-    contains(msg(t, "redirects.http.no_redirect"), "plain.example.org:80",
-             "... naming that host");
-
-    /* the default vhost of a plain address where no vhost names H */
-    reset();
-    main_server("localhost", 0, NULL);
-    d = plain("default.example.org", "*:80");
-    t = tls("example.com", "*:443");
-    alias(t, "www.example.com");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "redirects.http.no_redirect"), 1,
-           "H named by no plain vhost, a plain address exists: its default "
-           "vhost answers, no_redirect");
-    contains(msg(t, "redirects.http.no_redirect"), "default.example.org:80",
-             "... naming the default vhost");
-
-    /* ... the second vhost of that address is not its default */
-    reset();
-    main_server("localhost", 0, NULL);
-    d = plain("default.example.org", "*:80");
-    redirect(d);
-    plain("other.example.org", "*:80");
-    t = tls("example.com", "*:443");
-    alias(t, "www.example.com");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "redirects.http.no_redirect"), 1,
-           "the default vhost redirects, but to its own name: no_redirect");
-    contains(msg(t, "redirects.http.no_redirect"), "default.example.org:80",
-             "... naming the default vhost, not the second one");
-    ok(!strstr(msg(t, "redirects.http.no_redirect"), "other.example.org"),
-       "... the second vhost of the address does not answer for H");
-
-    /* a vhost on that address names H and redirects: the default does not
-     * answer for H there */
-    reset();
-    main_server("localhost", 0, NULL);
-    d = plain("default.example.org", "*:80");
-    p = plain("example.com", "*:80");
-    alias(p, "www.example.com");
-    redirect(p);
-    t = tls("example.com", "*:443");
-    alias(t, "www.example.com");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    ok(clean(), "H named by a redirecting vhost on the plain address: the "
-       "default vhost does not serve it, clean");
-
-    /* addresses are separate: a vhost on another address does not name H
-     * for this one (plain.example.org is the default of 127.0.0.1:80) */
-    reset();
-    main_server("localhost", 0, NULL);
-    d = plain("plain.example.org", "127.0.0.1:80");
-    p = plain("example.com", "127.0.0.2:80");
-    alias(p, "www.example.com");
-    redirect(p);
-    t = tls("example.com", "*:443");
-    alias(t, "www.example.com");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "redirects.http.no_redirect"), 0,
-           "H redirected by a plain vhost: no no_redirect, although another "
-           "address's default vhost also answers for it");
-    is_num(count(d, "redirects.http.no_redirect")
-           + count(p, "redirects.http.no_redirect"), 0,
-           "... and nothing on the plain hosts");
-
-    /* no plain address at all: H is not reachable over plain HTTP */
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    tls("other.example.org", "*:443");
-    lint();
-    is_num(anywhere("redirects.http.no_redirect"), 0,
-           "no plain address: no no_redirect");
-
-    /* without preload intent no redirect is required */
-    compliant(&p, &t);
-    H(p)->redirect = H(p)->redirect_explicit = 0;
-    H(t)->policy.preload = 0;
-    lint();
-    is_num(anywhere("redirects.http.no_redirect"), 0,
-           "no preload: no no_redirect");
-
-    /* a main server that listens nowhere (virtual hosts claim every
-     * address) answers nothing, whatever its ServerName */
-    compliant(&p, &t);
-    H(0)->name = "example.com";
-    lint();
-    ok(clean(), "main server named H, listening nowhere: it serves nothing, "
-       "clean");
-    reset();
-    main_server("example.com", 0, NULL);
-    t = tls("example.com", "*:443");
-    alias(t, "www.example.com");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    ok(clean(), "TLS vhosts only, the plain main server named H listens "
-       "nowhere: H is not reachable over plain HTTP, clean");
-    reset();
-    main_server("app.example.com", 0, NULL);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 0);
-    lint();
-    ok(clean(), "... nor is a subdomain it names (no subdomains.http_only)");
-    /* ... but it answers on a listener no virtual host claims */
-    compliant(&p, &t);
-    APR_ARRAY_PUSH(H(0)->addrs, const char *) = "listen:8080";
-    H(0)->port = 8080;
-    lint();
-    is_num(count(t, "redirects.http.no_redirect"), 0,
-           "main server answering on an unclaimed port, H redirected by a "
-           "vhost: no no_redirect");
-    H(p)->redirect = 0;
-    lint();
-    is_num(count(t, "redirects.http.no_redirect"), 2,
-           "no redirect anywhere: one no_redirect per plain host answering "
-           "for H");
-    contains(msgs(t, "redirects.http.no_redirect"), "localhost:8080",
-             "... the main server is named as ServerName:port");
-
-    /* the main server linted alone (no virtual host) */
-    reset();
-    x = main_server("example.com", 0, "listen:80");
-    H(x)->linted = 1;
-    redirect(x);
-    lint();
-    is_str(all(), "", "main server alone, plain, HSTSRedirect on itself: "
-           "no finding (its own name has no TLS host)");
-}
-
-/* ------------------------------------------------------------------ */
-/* response.no_header                                                   */
-
-static void test_no_header(void)
-{
-    int p, t, c;
-
-    compliant(&p, &t);
-    H(t)->hsts = H(t)->hsts_explicit = 0;
-    lint();
-    is_num(count(p, "response.no_header"), 1,
-           "HSTSRedirect to a TLS vhost without STS: response.no_header");
-    is_num(count(t, "response.no_header"), 0,
-           "... logged for the redirecting plain host");
-    is_num(severity("response.no_header"), HSTS_ERROR,
-           "response.no_header is an error");
-    contains(msg(p, "response.no_header"), "example.com:443",
-             "response.no_header names the TLS host as ServerName:port");
-    is_str(of(t), "", "the TLS host without STS has no finding and no "
-           "summary");
-
-    compliant(&p, &t);
-    H(t)->hsts = H(t)->hsts_explicit = 0;
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000");
-    lint();
-    is_num(anywhere("response.no_header"), 0,
-           "TLS vhost sending STS with mod_headers: no response.no_header");
-
-    compliant(&p, &t);
-    H(t)->hsts = H(t)->hsts_explicit = 0;
-    H(p)->redirect = H(p)->redirect_explicit = 0;
-    lint();
-    is_num(anywhere("response.no_header"), 0,
-           "no HSTSRedirect: no response.no_header");
-
-    compliant(&p, &t);
-    H(t)->hsts = H(t)->hsts_explicit = 0;
-    redirect_inherited(p);
-    H(p)->redirect_explicit = 0;
-    lint();
-    is_num(count(p, "response.no_header"), 1,
-           "inherited HSTSRedirect: response.no_header too");
-
-    /* a TLS catch-all does not serve the redirected name */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("app.example.com", "*:80");
-    redirect(p);
-    c = tls("catchall.example.com", "*:443");
-    lint();
-    is_num(anywhere("response.no_header"), 0,
-           "only a TLS catch-all for another name: it does not serve the "
-           "name, no response.no_header");
-    /* ... but a TLS vhost naming it by alias does */
-    alias(c, "app.example.com");
-    lint();
-    is_num(count(p, "response.no_header"), 1,
-           "TLS vhost naming the redirected name by alias, no STS: "
-           "response.no_header");
-    contains(msg(p, "response.no_header"), "catchall.example.com:443",
-             "... naming it");
-    /* an alias of the plain host is redirected too */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("example.com", "*:80");
-    alias(p, "app.example.com");
-    redirect(p);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 0, 0);
-    c = tls("app.example.com", "*:443");
-    lint();
-    is_num(count(p, "response.no_header"), 1,
-           "a ServerAlias of the redirecting host has a TLS vhost without "
-           "STS: response.no_header");
-    contains(msg(p, "response.no_header"), "app.example.com:443",
-             "... naming that TLS vhost");
-}
-
-/* ------------------------------------------------------------------ */
-/* mod_headers                                                          */
-
-static void test_header_rules(void)
-{
-    int t;
-
-    /* response.multiple_headers */
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 0, "", "max-age=31536000");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 1,
-           "Header set and Header always set in one scope: "
-           "multiple_headers");
-    is_num(severity("response.multiple_headers"), HSTS_ERROR,
-           "multiple_headers is an error");
-    contains(msg(t, "response.multiple_headers"), "test.conf:3",
-             "multiple_headers names the Header directives");
-
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 0,
-           "two Header always set: one header, no multiple_headers");
-    is_str(of(t), "I:-", "... and nothing else");
-
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_ADD, 1, "", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 1,
-           "Header always add: multiple_headers");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_APPEND, 1, "", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 1,
-           "Header always append: multiple_headers");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_MERGE, 1, "", "max-age=31536000");
-    header(t, HSTS_HEADER_SETIFEMPTY, 1, "", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 0,
-           "Header always merge and setifempty: no multiple_headers");
-
-    /* scopes: nested scopes add up, sibling scopes do not */
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000");
-    header(t, HSTS_HEADER_SET, 0, "3", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 1,
-           "always at host level, onsuccess in a <Location>: "
-           "multiple_headers");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "3", "max-age=31536000");
-    header(t, HSTS_HEADER_SET, 0, "4", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 0,
-           "always and onsuccess in two sibling sections: no "
-           "multiple_headers");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "3", "max-age=31536000");
-    header(t, HSTS_HEADER_SET, 0, "3/5", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 1,
-           "onsuccess in a section nested in an always one: "
-           "multiple_headers");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "3", "max-age=31536000");
-    header(t, HSTS_HEADER_SET, 0, "31", "max-age=31536000");
-    lint();
-    is_num(count(t, "response.multiple_headers"), 0,
-           "section 31 is not inside section 3");
-
-    /* where HSTS is on, the module replaces them all */
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 0, 0);
-    header(t, HSTS_HEADER_SET, 0, "", "max-age=31536000");
-    header(t, HSTS_HEADER_ADD, 1, "", "max-age=31536000");
-    lint();
-    is_str(of(t), "W:config.header.overridden I:-",
-           "HSTS on with mod_headers: config.header.overridden only");
-    contains(msg(t, "config.header.overridden"), "test.conf:3, test.conf:4",
-             "overridden names every Header directive");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000");
-    lint();
-    is_num(count(t, "config.header.overridden"), 0,
-           "HSTS off with mod_headers: not overridden");
-
-    /* config.header.not_always */
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 0, "", "max-age=31536000");
-    lint();
-    is_str(of(t), "W:config.header.not_always I:-",
-           "Header set without always: config.header.not_always");
-    contains(msg(t, "config.header.not_always"), "test.conf:3",
-             "not_always names the Header directive");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000");
-    lint();
-    is_num(count(t, "config.header.not_always"), 0,
-           "Header always set: no not_always");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000");
-    header(t, HSTS_HEADER_SET, 0, "", "max-age=31536000");
-    lint();
-    is_num(count(t, "config.header.not_always"), 0,
-           "an always rule covers the scope: no not_always (but "
-           "multiple_headers)");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "3", "max-age=31536000");
-    header(t, HSTS_HEADER_SET, 0, "4", "max-age=31536000");
-    lint();
-    is_num(count(t, "config.header.not_always"), 1,
-           "a section with only an onsuccess rule: not_always");
-
-    /* mod_headers on a plain host: not an HSTS host */
-    reset();
-    t = plain("example.com", "*:80");
-    header(t, HSTS_HEADER_SET, 0, "", "max-age=1; preload");
-    lint();
-    is_str(all(), "", "STS from mod_headers on a plain host: not linted as "
-           "an HSTS host");
-}
-
-/* ------------------------------------------------------------------ */
-/* domain.*                                                             */
-
-static void test_domain(void)
-{
-    int p, t;
-
-    /* domain.format.is_ip_address */
-    reset();
-    t = tls("192.0.2.1", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "domain.format.is_ip_address"), 1,
-           "HSTS on a host named by an IPv4 address: is_ip_address");
-    is_num(severity("domain.format.is_ip_address"), HSTS_ERROR,
-           "is_ip_address is an error with preload intent");
-    contains(msg(t, NULL), "blocked by: domain.format.is_ip_address",
-             "... which blocks preloading");
-    H(t)->policy.preload = 0;
-    lint();
-    is_num(severity("domain.format.is_ip_address"), HSTS_WARNING,
-           "is_ip_address is a warning without preload intent");
-    H(t)->policy.preload = 1;
-    is_num(count(t, "domain.format.public_suffix")
-           + count(t, "domain.is_subdomain"), 0,
-           "... and no domain name findings for it");
-    reset();
-    t = tls("[2001:db8::1]", "*:443");
-    hsts(t, YEAR, 0, 0);
-    lint();
-    is_num(count(t, "domain.format.is_ip_address"), 1,
-           "HSTS on a host named by an IPv6 literal: is_ip_address");
-    reset();
-    t = tls("192.0.2.1.example.com", "*:443");
-    hsts(t, YEAR, 0, 0);
-    lint();
-    is_num(count(t, "domain.format.is_ip_address"), 0,
-           "a DNS name that starts like an address: no is_ip_address");
-    reset();
-    t = tls("192.0.2.1", "*:443");
-    lint();
-    is_num(count(t, "domain.format.is_ip_address"), 0,
-           "an IP-named TLS host without HSTS: no is_ip_address");
-    reset();
-    t = plain("192.0.2.1", "*:80");
-    hsts_inherited(t, YEAR, 0, 0);
-    lint();
-    is_num(count(t, "domain.format.is_ip_address"), 0,
-           "an IP-named plain host: no is_ip_address");
-
-    /* domain.format.public_suffix */
-    reset();
-    t = tls("co.uk", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "domain.format.public_suffix"), 1,
-           "preload on co.uk: public_suffix");
-    is_num(severity("domain.format.public_suffix"), HSTS_ERROR,
-           "public_suffix is an error");
-    is_num(count(t, "domain.is_subdomain"), 0,
-           "... and not also is_subdomain");
-    reset();
-    t = tls("example.co.uk", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    ok(clean(), "preload on example.co.uk: its own registrable domain, "
-       "clean");
-    reset();
-    t = tls("co.uk", "*:443");
-    hsts(t, YEAR, 1, 0);
-    lint();
-    is_num(count(t, "domain.format.public_suffix"), 0,
-           "co.uk without preload: no public_suffix");
-
-    /* domain.is_subdomain */
-    reset();
-    t = tls("www.example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "domain.is_subdomain"), 1,
-           "preload on www.example.com: is_subdomain");
-    is_num(severity("domain.is_subdomain"), HSTS_ERROR,
-           "is_subdomain is an error");
-    contains(msg(t, "domain.is_subdomain"), "example.com",
-             "is_subdomain names the registrable domain");
-    reset();
-    t = tls("a.example.co.uk", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "domain.is_subdomain"), 1,
-           "preload on a.example.co.uk: is_subdomain");
-    reset();
-    t = tls("www.example.com", "*:443");
-    hsts(t, YEAR, 1, 0);
-    lint();
-    is_num(count(t, "domain.is_subdomain"), 0,
-           "www.example.com without preload: no is_subdomain");
-    reset();
-    t = tls("www.example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000; includeSubDomains; "
-           "preload");
-    lint();
-    is_num(count(t, "domain.is_subdomain"), 1,
-           "preload from mod_headers on a subdomain: is_subdomain");
-
-    /* domain.www.no_tls */
-    compliant(&p, &t);
-    apr_array_clear(H(t)->names);
-    lint();
-    is_num(count(t, "domain.www.no_tls"), 1,
-           "www.H served over plain HTTP, no TLS vhost names it: "
-           "domain.www.no_tls");
-    is_num(severity("domain.www.no_tls"), HSTS_ERROR,
-           "www.no_tls is an error");
-    contains(msg(t, "domain.www.no_tls"), "www.example.com",
-             "www.no_tls names www.H");
-    contains(msg(t, "domain.www.no_tls"), "example.com:80",
-             "www.no_tls names the plain host as ServerName:port");
-    is_num(count(p, "domain.www.no_tls"), 0,
-           "... logged for the preload host");
-
-    /* a TLS catch-all (first TLS vhost) does not serve www.H */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("example.com", "*:80");
-    alias(p, "www.example.com");
-    redirect(p);
-    tls("catchall.example.org", "*:443");
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "domain.www.no_tls"), 1,
-           "only a TLS catch-all for another name: www.no_tls");
-    /* ... a TLS vhost naming www.H by a wildcard alias does */
-    alias(t, "*.example.com");
-    lint();
-    is_num(count(t, "domain.www.no_tls"), 0,
-           "TLS vhost with ServerAlias *.example.com serves www: no "
-           "www.no_tls");
-    /* ... as does another TLS vhost */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("example.com", "*:80");
-    alias(p, "www.example.com");
-    redirect(p);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    hsts(tls("www.example.com", "*:443"), YEAR, 1, 0);
-    lint();
-    ok(clean(), "www.H in a TLS vhost of its own: clean");
-
-    /* www.H named nowhere: the plain default vhost still answers it */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("example.com", "*:80");
-    redirect(p);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "domain.www.no_tls"), 1,
-           "www.H named by no vhost, a plain address exists: its default "
-           "vhost serves it, www.no_tls");
-    /* ... not without a plain address */
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 1);
-    lint();
-    is_num(count(t, "domain.www.no_tls"), 0,
-           "no plain address: www.H is not served over plain HTTP");
-    compliant(&p, &t);
-    apr_array_clear(H(t)->names);
-    H(t)->policy.preload = 0;
-    lint();
-    is_num(anywhere("domain.www.no_tls"), 0,
-           "no preload: no www.no_tls");
-}
-
-/* ------------------------------------------------------------------ */
-/* subdomains.http_only                                                 */
-
-static void test_subdomains(void)
-{
-    int p, t, a, d;
-
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 0);
-    a = plain("app.example.com", "*:80");
-    lint();
-    is_num(count(t, "subdomains.http_only"), 1,
-           "includeSubDomains, sub.H only over plain HTTP: "
-           "subdomains.http_only");
-    is_num(count(a, "subdomains.http_only"), 0,
-           "... logged for the host with includeSubDomains");
-    is_num(severity("subdomains.http_only"), HSTS_ERROR,
-           "http_only is an error");
-    contains(msg(t, "subdomains.http_only"), "app.example.com:80",
-             "http_only names the plain host as ServerName:port");
-
-    H(t)->policy.include_subdomains = 0;
-    lint();
-    is_num(anywhere("subdomains.http_only"), 0,
-           "without includeSubDomains: no http_only");
-
-    H(t)->policy.include_subdomains = 1;
-    redirect(a);
-    lint();
-    is_num(anywhere("subdomains.http_only"), 0,
-           "sub.H's plain vhost has HSTSRedirect: no http_only");
-
-    H(a)->redirect = 0;
-    tls("app.example.com", "*:443");
-    lint();
-    is_num(anywhere("subdomains.http_only"), 0,
-           "a TLS vhost serves sub.H: no http_only");
-
-    /* a name that only ends like H is not below it */
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 0);
-    plain("badexample.com", "*:80");
-    lint();
-    is_num(anywhere("subdomains.http_only"), 0,
-           "badexample.com is not a subdomain of example.com");
-
-    /* sub.H by alias; mod_headers includeSubDomains counts */
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=31536000; includeSubDomains");
-    p = plain("static.example.org", "*:80");
-    alias(p, "img.example.com");
-    lint();
-    is_num(count(t, "subdomains.http_only"), 1,
-           "includeSubDomains from mod_headers, alias sub.H on a plain "
-           "host: http_only");
-    contains(msg(t, "subdomains.http_only"), "img.example.com",
-             "... naming the subdomain");
-    contains(msg(t, "subdomains.http_only"), "static.example.org:80",
-             "... and the host that serves it");
-
-    /* the default vhost of another plain address serves sub.H too */
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    hsts(t, YEAR, 1, 0);
-    d = plain("default.example.org", "*:8080");
-    a = plain("app.example.com", "*:80");
-    redirect(a);
-    lint();
-    is_num(count(t, "subdomains.http_only"), 1,
-           "sub.H redirected on one address, served by the plain default "
-           "vhost of another: http_only");
-    contains(msg(t, "subdomains.http_only"), "default.example.org:8080",
-             "... naming that default vhost");
-    redirect(d);
-    lint();
-    is_num(anywhere("subdomains.http_only"), 0,
-           "... which, redirecting, is no finding either");
-}
-
-/* ------------------------------------------------------------------ */
-/* config.*, policy.max_age.zero, certificates, summaries               */
-
-static void test_config(void)
-{
-    int p, t, m;
-
-    /* config.hsts.plain_vhost */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("example.com", "*:80");
-    hsts(p, YEAR, 0, 0);
-    lint();
-    is_str(of(p), "W:config.hsts.plain_vhost",
-           "HSTS On in a plain vhost: config.hsts.plain_vhost");
-    contains(msg(p, "config.hsts.plain_vhost"), "test.conf:",
-             "plain_vhost says where HSTS was set");
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("example.com", "*:80");
-    hsts_inherited(p, YEAR, 0, 0);
-    lint();
-    is_str(all(), "", "HSTS inherited by a plain vhost: no finding");
-    reset();
-    m = main_server("example.com", 0, "listen:80");
-    H(m)->linted = 1;
-    hsts(m, YEAR, 0, 0);
-    lint();
-    is_num(count(m, "config.hsts.plain_vhost"), 0,
-           "HSTS On in a plain main server: not a virtual host");
-
-    /* behind a TLS-terminating proxy a plain host sends the header */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("example.com", "*:80");
-    alias(p, "www.example.com");
-    hsts(p, 2 * YEAR, 1, 1);
-    redirect(p);
-    H(p)->behind_proxy = 1;
-    lint();
-    is_num(count(p, "config.hsts.plain_vhost"), 0,
-           "HSTS On in a plain vhost behind a trusted proxy: no plain_vhost");
-    ok(clean(), "a compliant preload host behind a trusted proxy: clean");
-    contains(msg(p, NULL), "meets every preload requirement",
-             "behind a trusted proxy: the summary says it meets them");
-    H(p)->policy.max_age = 300;
-    lint();
-    is_num(count(p, "header.preloadable.max_age.below_1_year"), 1,
-           "behind a trusted proxy the header is checked");
-
-    /* config.redirect.tls_vhost */
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    redirect(t);
-    lint();
-    is_str(of(t), "W:config.redirect.tls_vhost",
-           "HSTSRedirect On in a TLS vhost: config.redirect.tls_vhost");
-    reset();
-    main_server("localhost", 0, NULL);
-    t = tls("example.com", "*:443");
-    redirect_inherited(t);
-    lint();
-    is_str(all(), "", "HSTSRedirect inherited by a TLS vhost: no finding");
-
-    /* policy.max_age.zero */
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, 0, 0, 0);
-    lint();
-    is_str(of(t), "I:policy.max_age.zero I:-",
-           "max-age=0: policy.max_age.zero, an info finding");
-    reset();
-    t = tls("example.com", "*:443");
-    hsts(t, 1, 0, 0);
-    lint();
-    is_str(of(t), "I:-", "max-age=1: no policy.max_age.zero");
-    reset();
-    t = tls("example.com", "*:443");
-    header(t, HSTS_HEADER_SET, 1, "", "max-age=0");
-    lint();
-    is_str(of(t), "I:policy.max_age.zero I:-",
-           "max-age=0 sent with mod_headers: policy.max_age.zero");
-    reset();
-    t = plain("example.com", "*:80");
-    hsts_inherited(t, 0, 0, 0);
-    lint();
-    is_str(all(), "", "max-age=0 inherited by a plain host: nothing");
-
-    /* the certificate's issues are the host's findings, on an HSTS host
-     * and on no other */
-    {
-        pki_t ca = make_cert("lint unit CA", NULL, 1, NOW - 10 * DAY,
-                             NOW + 3650 * DAY, EVP_sha256(), NULL);
-        pki_t good = make_leaf("example.com",
-                               "DNS:example.com,DNS:www.example.com", &ca);
-        pki_t expired = make_cert("example.com", "DNS:example.com", 0,
-                                  NOW - 400 * DAY, NOW - DAY, EVP_sha256(),
-                                  &ca);
-        pki_t soon = make_cert("example.com", "DNS:example.com", 0,
-                               NOW - 10 * DAY, NOW + 10 * DAY, EVP_sha256(),
-                               &ca);
-        pki_t other = make_leaf("other.example", "DNS:other.example", &ca);
-        static const struct {
-            const char *file;
-            const char *want;
-        } cases[] = {
-            { "expired.crt", "E:tls.cert.expired" },
-            { "soon.crt", "W:tls.cert.expires_soon" },
-            { "other.crt", "E:tls.cert.name_mismatch" },
-            { "missing.crt", "E:tls.cert.unreadable" },
-        };
-        apr_size_t k;
-
-        setenv("SSL_CERT_FILE", write_pem("ca.crt", ca.crt, NULL), 1);
-        setenv("SSL_CERT_DIR", path_of("no-such-dir"), 1);
-        write_pem("good.crt", good.crt, NULL);
-        write_pem("expired.crt", expired.crt, NULL);
-        write_pem("soon.crt", soon.crt, NULL);
-        write_pem("other.crt", other.crt, NULL);
-        for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-            reset();
-            t = tls("example.com", "*:443");
-            hsts(t, YEAR, 0, 0);
-            cert(t, path_of(cases[k].file), NULL);
-            lint();
-            is_str(of(t), apr_psprintf(pool, "%s I:-", cases[k].want),
-                   apr_psprintf(pool, "%s of an HSTS host's certificate: its "
-                                "finding", cases[k].file));
-            H(t)->hsts = 0;
-            lint();
-            is_str(all(), "", apr_psprintf(pool, "%s on a TLS host without "
-                                           "STS: no finding", cases[k].file));
-        }
-        reset();
-        t = tls("example.com", "*:443");
-        hsts(t, YEAR, 0, 0);
-        H(t)->cert_by_md = 0;
-        lint();
-        is_str(of(t), "E:tls.cert.unreadable I:-",
-               "no SSLCertificateFile applies: tls.cert.unreadable");
-        contains(msg(t, "tls.cert.unreadable"), "No SSLCertificateFile",
-                 "... which says so");
-
-        compliant(&p, &t);
-        cert(t, path_of("good.crt"), NULL);
-        lint();
-        ok(clean(), "the compliant setup with a good certificate: clean");
-        compliant(&p, &t);
-        cert(t, path_of("expired.crt"), path_of("soon.crt"), NULL);
-        lint();
-        is_str(of(t), "E:tls.cert.expired E:tls.cert.name_mismatch "
-               "W:tls.cert.expires_soon E:tls.cert.name_mismatch I:-",
-               "each certificate file of a host is checked");
-        contains(msg(t, NULL), "blocked by: tls.cert.expired, "
-                 "tls.cert.name_mismatch.",
-                 "... and the summary lists the errors, not the warning");
-        contains(msg(t, "tls.cert.expired"), "expired.crt",
-                 "... with their sentence naming the file");
-        H(t)->cert_by_md = 1;
-        lint();
-        is_str(of(t), "I:-", "mod_md manages the certificate: the "
-               "certificate checks are left out");
-        ok(clean(), "... and no warning");
+    char *copy = apr_pstrdup(pool, want), *state, *w;
+    const char *bad = "";
+
+    if (want[0] == '=') {
+        const char *exact = want[1] == ' ' ? want + 2 : want + 1;
+        return strcmp(all(), exact) ? exact : "";
     }
-
-    /* which hosts are linted */
-    compliant(&p, &t);
-    H(0)->is_tls = 1;
-    hsts(0, 300, 0, 1);
-    lint();
-    is_str(of(0), "", "a main server that is not linted has no finding");
-    reset();
-    m = main_server("example.com", 1, "listen:443");
-    H(m)->linted = 1;
-    hsts(m, 300, 0, 1);
-    lint();
-    is_str(of(m), "E:header.preloadable.include_sub_domains.missing "
-           "E:header.preloadable.max_age.below_1_year I:-",
-           "the main server alone is linted as a host");
+    for (w = apr_strtok(copy, " ", &state); w;
+         w = apr_strtok(NULL, " ", &state)) {
+        char *star = strchr(w, '*');
+        int n = 1;
+        if (star && w[0] != '!') {
+            *star = '\0';
+            n = atoi(star + 1);
+        }
+        if (count(w) != (w[0] == '!' ? 0 : n)) {
+            bad = apr_pstrcat(pool, bad, " ", w, NULL);
+        }
+    }
+    return bad;
 }
 
-static void test_summaries(void)
+/* says: lines "HOST CODE TEXT": host's first entry with CODE ("-": its
+ * summary) contains TEXT. Returns the lines that do not hold. */
+static const char *unsaid(const char *says)
 {
-    int p, t, t2;
+    char *copy = apr_pstrdup(pool, says ? says : ""), *state, *line;
+    const char *bad = "";
 
-    /* one per HSTS host: TLS and sending STS */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("example.com", "*:80");
-    redirect(p);
-    t = tls("example.com", "*:443");
-    hsts(t, 300, 0, 0);
-    t2 = tls("other.example.org", "*:443");
-    lint();
-    is_num(count(t, NULL), 1, "an HSTS host gets one summary line");
-    is_num(count(p, NULL) + count(t2, NULL), 0,
-           "plain hosts and TLS hosts without STS get none");
-    contains(msg(t, NULL), "\"max-age=300\"", "summary names the value");
-    contains(msg(t, NULL), "without preload", "... and says: no preload");
+    for (line = apr_strtok(copy, "\n", &state); line;
+         line = apr_strtok(NULL, "\n", &state)) {
+        const entry_t *e = (const entry_t *)entries->elts;
+        char *code = strchr(line, ' '), *text;
+        int host = atoi(line), j, found = 0;
+        text = code ? strchr(code + 1, ' ') : NULL;
+        if (!text) {
+            return line;
+        }
+        *text++ = '\0';
+        code++;
+        for (j = 0; j < entries->nelts && !found; j++) {
+            if (e[j].host == host && !strcmp(e[j].code ? e[j].code : "-",
+                                             code)) {
+                found = 1;
+                if (!strstr(e[j].message, text)) {
+                    bad = apr_psprintf(pool, "%s\n#   %d %s: '%s' lacks '%s'",
+                                       bad, host, code, e[j].message, text);
+                }
+            }
+        }
+        if (!found) {
+            bad = apr_psprintf(pool, "%s\n#   %d %s: none", bad, host, code);
+        }
+    }
+    return bad;
+}
 
-    /* a preload host's summary lists the codes in the way, once each */
-    reset();
-    main_server("localhost", 0, NULL);
-    p = plain("a.example.org", "*:80");
-    plain("b.example.org", "*:8080");
-    t = tls("www.example.com", "*:443");
-    hsts(t, 300, 0, 1);
-    lint();
-    is_num(count(t, "redirects.http.no_redirect"), 2,
-           "two plain defaults answer for H: two no_redirect findings");
-    is_str(msg(t, NULL), "sends \"max-age=300; preload\"; preloading is "
-           "blocked by: header.preloadable.include_sub_domains.missing, "
-           "header.preloadable.max_age.below_1_year, domain.is_subdomain, "
-           "redirects.http.no_redirect.",
-           "summary lists each error code once, in order");
-    is_num(count(t, NULL), 1, "... in one line");
+/* ------------------------------------------------------------------ */
+/* The host sets                                                        */
+
+typedef struct {
+    const char *name;               /* what the case shows */
+    const char *config;             /* the hosts */
+    const char *want;               /* see unmet() */
+    const char *says;               /* see unsaid(), or NULL */
+} lint_case_t;
+
+#define MAIN "main localhost\n"
+#define PLAIN "plain example.com *:80 alias=www.example.com "
+#define TLS "tls example.com *:443 alias=www.example.com "
+#define PRELOAD "hsts=1y,sub,preload"
+/* main server listening nowhere, plain host with HSTSRedirect, TLS host
+ * with a preloadable policy */
+#define COMPLIANT MAIN PLAIN "redirect\n" TLS PRELOAD "\n"
+
+static const lint_case_t lint_cases[] = {
+    /* ---- a compliant preload setup ---------------------------------- */
+    { "compliant preload setup: one summary line, nothing else", COMPLIANT,
+      "= 2/I:-",
+      "2 - sends \"max-age=31536000; includeSubDomains; preload\" and meets "
+      "every preload requirement this server can check." },
+    { "compliant with max-age 2y",
+      MAIN PLAIN "redirect\n" TLS "hsts=2y,sub,preload", "= 2/I:-", NULL },
+    { "compliant with HSTS and HSTSRedirect inherited",
+      MAIN PLAIN "redirect-inherited\n" TLS "inherited=1y,sub,preload",
+      "= 2/I:-", NULL },
+    { "no plain HTTP at all: the checker's warning, does_not_exist",
+      MAIN TLS PRELOAD, "= 1/W:redirects.http.does_not_exist 1/I:-",
+      "1 redirects.http.does_not_exist Nothing here answers "
+      "http://example.com/ on port 80\n"
+      "1 - meets every preload requirement" },
+
+    /* ---- header.parse.* and header.preloadable.* --------------------- */
+    { "HSTSPolicy with an unknown directive: a header.parse warning",
+      "tls example.com *:443 policy=max-age=31536000;~foo",
+      "= 0/W:header.parse.unknown_directive 0/I:-",
+      "0 header.parse.unknown_directive HSTSPolicy at test.conf:11" },
+    { "a clean HSTSPolicy: no header.parse finding",
+      "tls example.com *:443 policy=max-age=31536000", "= 0/I:-", NULL },
+    { "HSTSPolicy with a leading zero and an empty directive",
+      "tls example.com *:443 policy=max-age=031536000;;includeSubDomains",
+      "= 0/W:header.parse.max_age.leading_zero "
+      "0/W:header.parse.empty_directive 0/I:-", NULL },
+    { "mod_headers value max-age=abc: non_digit_characters, an error",
+      "tls example.com *:443 always-set=max-age=abc",
+      "0/E:header.parse.max_age.non_digit_characters",
+      "0 header.parse.max_age.non_digit_characters Header directive at "
+      "test.conf:12" },
+    { "mod_headers value max-age=300, always: clean",
+      "tls example.com *:443 always-set=max-age=300", "= 0/I:-", NULL },
+    { "preload without includeSubDomains: include_sub_domains.missing",
+      "tls example.com *:443 hsts=1y,preload",
+      "0/E:header.preloadable.include_sub_domains.missing", NULL },
+    { "preload with includeSubDomains: not missing",
+      "tls example.com *:443 hsts=1y,sub,preload",
+      "!header.preloadable.include_sub_domains.missing", NULL },
+    { "no preload, no includeSubDomains: nothing to say",
+      "tls example.com *:443 hsts=1y", "= 0/I:-", NULL },
+    { "mod_headers value with preload, no max-age: max_age.missing",
+      "tls example.com *:443 always-set=includeSubDomains;~preload",
+      "0/E:header.preloadable.max_age.missing", NULL },
+    { "mod_headers value with preload and max-age: not missing",
+      "tls example.com *:443 "
+      "always-set=max-age=31536000;~includeSubDomains;~preload",
+      "!header.preloadable.max_age.missing", NULL },
+    { "no max-age and no preload: not a preload finding",
+      "tls example.com *:443 always-set=includeSubDomains",
+      "!header.preloadable.max_age.missing", NULL },
+    { "preload with max-age=0: max_age.zero, not also below_1_year",
+      "tls example.com *:443 hsts=0,sub,preload",
+      "0/E:header.preloadable.max_age.zero "
+      "!header.preloadable.max_age.below_1_year", NULL },
+    { "max-age=0 without preload: no max_age.zero",
+      "tls example.com *:443 hsts=0,sub",
+      "!header.preloadable.max_age.zero", NULL },
+    { "preload with max-age=31535999: below_1_year",
+      "tls example.com *:443 hsts=31535999,sub,preload",
+      "0/E:header.preloadable.max_age.below_1_year",
+      "0 header.preloadable.max_age.below_1_year but it is 31535999" },
+    { "preload with max-age=31536000: not below_1_year",
+      "tls example.com *:443 hsts=31536000,sub,preload",
+      "!header.preloadable.max_age.below_1_year", NULL },
+    { "max-age=300 without preload: no below_1_year",
+      "tls example.com *:443 hsts=300,sub",
+      "!header.preloadable.max_age.below_1_year", NULL },
+    { "mod_headers value with preload and max-age=300: below_1_year",
+      "tls example.com *:443 "
+      "always-set=max-age=300;~includeSubDomains;~preload",
+      "0/E:header.preloadable.max_age.below_1_year", NULL },
+    { "max-age=315360001 without preload: over_10_years, a warning",
+      "tls example.com *:443 hsts=315360001",
+      "= 0/W:header.preloadable.max_age.over_10_years 0/I:-", NULL },
+    { "max-age=315360000: not over 10 years",
+      "tls example.com *:443 hsts=315360000", "= 0/I:-", NULL },
+    { "mod_headers value over 10 years: over_10_years",
+      "tls example.com *:443 always-set=max-age=400000000",
+      "0/W:header.preloadable.max_age.over_10_years", NULL },
+
+    /* ---- http://H/: redirects.http.* --------------------------------- */
+    { "the plain host naming H does not redirect: no_redirect, an error",
+      MAIN PLAIN "\n" TLS PRELOAD,
+      "= 2/E:redirects.http.no_redirect 2/I:-",
+      "2 redirects.http.no_redirect The plain-HTTP host example.com:80 "
+      "answers http://example.com/ without a redirect to HTTPS\n"
+      "2 redirects.http.no_redirect Set HSTSRedirect On in that host "
+      "(test.conf:20)\n"
+      "2 - preloading is blocked by: redirects.http.no_redirect." },
+    { "a plain host naming H by a pattern, no redirect: no_redirect",
+      MAIN "plain plain.example.org *:80 alias=*.example.com,example.c?m\n"
+      TLS PRELOAD, "2/E:redirects.http.no_redirect",
+      "2 redirects.http.no_redirect The plain-HTTP host plain.example.org:80 "
+      "answers" },
+    { "no plain host names H: the default host of port 80 answers",
+      MAIN "plain default.example.org *:80\n" TLS PRELOAD,
+      "2/E:redirects.http.no_redirect",
+      "2 redirects.http.no_redirect The default plain-HTTP host of port 80, "
+      "default.example.org:80, answers http://example.com/" },
+    { "the default plain host redirects H to its own name: "
+      "first_redirect.insecure",
+      MAIN "plain static.example.com *:80 redirect\n"
+      "plain other.example.org *:80\n" TLS PRELOAD,
+      "3/E:redirects.http.first_redirect.insecure "
+      "!redirects.http.no_redirect",
+      "3 redirects.http.first_redirect.insecure The default plain-HTTP host "
+      "of port 80, static.example.com:80, answers http://example.com/ with "
+      "HSTSRedirect, which sends it to its own name "
+      "(\"https://static.example.com/\")\n"
+      "3 redirects.http.first_redirect.insecure Add ServerAlias example.com "
+      "to static.example.com:80 (test.conf:20)" },
+    { "... it names H too: a same-host redirect, clean",
+      MAIN "plain static.example.com *:80 alias=example.com redirect\n"
+      TLS PRELOAD, "= 2/I:-", NULL },
+    { "a later host on port 80 names H and redirects: clean",
+      MAIN "plain default.example.org *:80\n" PLAIN "redirect\n" TLS PRELOAD,
+      "= 3/I:-", NULL },
+    { "IP-based: the plain host on H's address redirects, clean",
+      MAIN "plain default.example.org *:80\n"
+      "plain example.com 192.0.2.1:80 alias=www.example.com redirect\n"
+      "tls example.com 192.0.2.1:443 alias=www.example.com " PRELOAD,
+      "= 3/I:-", NULL },
+    { "IPv6: clean",
+      "plain example.com [2001:db8::1]:80 alias=www.example.com redirect\n"
+      "tls example.com [2001:db8::1]:443 alias=www.example.com " PRELOAD,
+      "= 1/I:-", NULL },
+    { "a *:* plain host answers port 80, the *:443 host port 443: clean",
+      "plain example.com *:* alias=www.example.com redirect\n" TLS PRELOAD,
+      "= 1/I:-", NULL },
+    { "no preload: no redirect required",
+      MAIN PLAIN "\n" TLS "hsts=1y,sub", "= 2/I:-", NULL },
+    { "the main server named H listens nowhere: it answers nothing",
+      "main example.com\n" PLAIN "redirect\n" TLS PRELOAD, "= 2/I:-", NULL },
+    { "TLS hosts only, the main server named H listens nowhere",
+      "main example.com\n" TLS PRELOAD,
+      "= 1/W:redirects.http.does_not_exist 1/I:-", NULL },
+    { "the main server answers port 80 (no virtual host there)",
+      MAIN TLS PRELOAD "\nlisten *:80 *:443",
+      "1/E:redirects.http.no_redirect",
+      "1 redirects.http.no_redirect The default plain-HTTP host of port 80, "
+      "localhost:80, answers" },
+    { "the main server answers port 8080 only: port 80 decides, clean",
+      COMPLIANT "listen *:80 *:443 *:8080", "= 2/I:-", NULL },
+    { "nothing listens on port 80, a default host on 8080 not naming H: "
+      "does_not_exist, not no_redirect",
+      MAIN "plain other.example.org *:8080\n" TLS PRELOAD,
+      "2/W:redirects.http.does_not_exist !redirects.http.no_redirect", NULL },
+    { "the main server alone, plain, HSTSRedirect: no finding",
+      "main! example.com redirect\nlisten *:80", "=", NULL },
+    { "Redirect permanent / https://H/: a same-host redirect, clean",
+      MAIN PLAIN "rule=Redirect|permanent|/|https://example.com/\n"
+      TLS PRELOAD, "= 2/I:-", NULL },
+    { "Redirect only for /app: / is served, no_redirect",
+      MAIN PLAIN "rule=Redirect|permanent|/app|https://example.com/app\n"
+      TLS PRELOAD, "2/E:redirects.http.no_redirect", NULL },
+    { "RedirectMatch ^/(.*)$ https://H/$1: clean",
+      MAIN PLAIN "rule=RedirectMatch|permanent|^/(.*)$|https://example.com/$1\n"
+      TLS PRELOAD, "= 2/I:-", NULL },
+    { "certbot's RewriteRule: clean",
+      MAIN PLAIN "rule=RewriteCond|%{SERVER_NAME}|=example.com|[OR] "
+      "rule=RewriteCond|%{SERVER_NAME}|=www.example.com "
+      "rule=RewriteRule|^|https://%{SERVER_NAME}%{REQUEST_URI}|"
+      "[END,NE,R=permanent]\n" TLS PRELOAD, "= 2/I:-", NULL },
+    { "certbot's RewriteRule without H in its conditions: no_redirect",
+      MAIN PLAIN "rule=RewriteCond|%{SERVER_NAME}|=www.example.com "
+      "rule=RewriteRule|^|https://%{SERVER_NAME}%{REQUEST_URI}|"
+      "[END,NE,R=permanent]\n" TLS PRELOAD,
+      "2/E:redirects.http.no_redirect", NULL },
+    { "RewriteCond %{HTTPS} off, https://%{HTTP_HOST}: clean",
+      MAIN PLAIN "rule=RewriteCond|%{HTTPS}|off "
+      "rule=RewriteRule|^(.*)$|https://%{HTTP_HOST}%{REQUEST_URI}|[L,R=301]\n"
+      TLS PRELOAD, "= 2/I:-", NULL },
+    { "Redirect in <Location \"/\">: clean",
+      MAIN PLAIN "loc=Redirect|permanent|https://%{HTTP_HOST}/\n" TLS PRELOAD,
+      "= 2/I:-", NULL },
+    { "HSTSRedirect answers before a RewriteRule: clean",
+      MAIN PLAIN "redirect rule=RewriteRule|^|-|[F]\n" TLS PRELOAD,
+      "= 2/I:-", NULL },
+    { "a RewriteRule [F]: no_redirect, naming the rule",
+      MAIN PLAIN "rule=RewriteRule|^|-|[F]\n" TLS PRELOAD,
+      "2/E:redirects.http.no_redirect",
+      "2 redirects.http.no_redirect (by the RewriteRule at test.conf:25)" },
+    { "a redirect to www first: www_first",
+      MAIN PLAIN "rule=Redirect|permanent|/|https://www.example.com/\n"
+      TLS PRELOAD,
+      "2/E:redirects.http.www_first !redirects.http.no_redirect",
+      "2 redirects.http.www_first The first redirect of http://example.com/ "
+      "goes to \"https://www.example.com/\" (by the Redirect at "
+      "test.conf:25)" },
+    { "a redirect to http://www first: www_first too",
+      MAIN PLAIN "rule=Redirect|permanent|/|http://www.example.com/\n"
+      TLS PRELOAD, "2/E:redirects.http.www_first", NULL },
+    { "a redirect to another host: first_redirect.insecure",
+      MAIN PLAIN "rule=Redirect|permanent|/|https://shop.example.net/\n"
+      TLS PRELOAD, "2/E:redirects.http.first_redirect.insecure",
+      "2 redirects.http.first_redirect.insecure \"https://shop.example.net/\" "
+      "(by the Redirect at test.conf:25), another host" },
+    { "a redirect to plain HTTP on H: first_redirect.insecure",
+      MAIN PLAIN "rule=Redirect|permanent|/|http://example.com/x\n"
+      TLS PRELOAD, "2/E:redirects.http.first_redirect.insecure",
+      "2 redirects.http.first_redirect.insecure which is plain HTTP" },
+    { "a condition the lint cannot evaluate: undecidable, an info",
+      MAIN PLAIN "rule=RewriteCond|%{REMOTE_ADDR}|!^10\\. "
+      "rule=RewriteRule|^|https://example.com/|[R=301,L]\n" TLS PRELOAD,
+      "= 2/I:redirects.http.undecidable 2/I:-",
+      "2 redirects.http.undecidable The answer of example.com:80 to "
+      "http://example.com/ is decided by the RewriteRule at test.conf:26\n"
+      "2 - meets every preload requirement" },
+    { "a redirect rule in a <Directory>: undecidable",
+      MAIN PLAIN "opaque=RewriteRule\n" TLS PRELOAD,
+      "= 2/I:redirects.http.undecidable 2/I:-", NULL },
+    { "ProxyPass /: a backend answers, undecidable",
+      MAIN PLAIN "rule=ProxyPass|/|http://127.0.0.1:8000/\n" TLS PRELOAD,
+      "2/I:redirects.http.undecidable", NULL },
+    { "ProxyPass /app: / is served here, no_redirect",
+      MAIN PLAIN "rule=ProxyPass|/app|http://127.0.0.1:8000/\n" TLS PRELOAD,
+      "2/E:redirects.http.no_redirect", NULL },
+
+    /* ---- https://H/ on port 443: domain.tls.cannot_connect ------------ */
+    { "HTTPS only on port 8443: cannot_connect, and nothing after it",
+      PLAIN "redirect\ntls example.com *:8443 alias=www.example.com " PRELOAD,
+      "= 1/E:domain.tls.cannot_connect 1/I:-",
+      "1 domain.tls.cannot_connect Nothing here answers https://example.com/ "
+      "on port 443\n"
+      "1 domain.tls.cannot_connect set HSTSRedirectPort 443" },
+    { "HTTPS on 443 and 8443: clean",
+      PLAIN "redirect\n"
+      "tls example.com *:443 *:8443 alias=www.example.com " PRELOAD,
+      "= 1/I:-", NULL },
+    { "HTTPS on 8443 with HSTSRedirectPort 443 (a port mapping): clean",
+      PLAIN "redirect redirect-port=443\n"
+      "tls example.com *:8443 alias=www.example.com " PRELOAD,
+      "= 1/I:-", NULL },
+    { "a container: plain 8080 and TLS 8443 with HSTSRedirectPort 443",
+      "plain example.com *:8080 alias=www.example.com redirect "
+      "redirect-port=443\n"
+      "tls example.com *:8443 alias=www.example.com " PRELOAD,
+      "= 1/I:-", NULL },
+    { "... without HSTSRedirectPort: cannot_connect, nondefault_port",
+      "plain example.com *:8080 alias=www.example.com redirect\n"
+      "tls example.com *:8443 alias=www.example.com " PRELOAD,
+      "= 1/E:domain.tls.cannot_connect 1/W:config.http.nondefault_port "
+      "1/I:-", NULL },
+    { "HSTSRedirectPort 8443, TLS on 443 and 8443: clean",
+      PLAIN "redirect redirect-port=8443\n"
+      "tls example.com *:443 *:8443 alias=www.example.com " PRELOAD,
+      "= 1/I:-", NULL },
+    { "HSTSRedirectPort 8443, TLS on 443 only: cannot_connect",
+      PLAIN "redirect redirect-port=8443\n" TLS PRELOAD,
+      "1/E:domain.tls.cannot_connect",
+      "1 domain.tls.cannot_connect The redirect of http://example.com/ goes "
+      "to \"https://example.com:8443/\" (by HSTSRedirect in example.com:80), "
+      "but nothing here serves example.com over TLS on port 8443" },
+    { "no Listen 443: cannot_connect",
+      PLAIN "redirect\n" TLS PRELOAD "\nlisten *:80",
+      "1/E:domain.tls.cannot_connect", NULL },
+    { "a plain host on port 443 first: cannot_connect",
+      PLAIN "redirect\nplain other.example.org *:443\n" TLS PRELOAD,
+      "2/E:domain.tls.cannot_connect",
+      "2 domain.tls.cannot_connect Port 443 speaks plain HTTP where "
+      "https://example.com/ arrives (its default host other.example.org:443 "
+      "has no SSLEngine on)" },
+    { "H on 8443, the default host of 443 covers H: it answers https://H/ "
+      "and sends no header",
+      PLAIN "redirect\ntls default.example.org *:443 cert=wild.crt\n"
+      "tls example.com *:8443 alias=www.example.com cert=wild.crt " PRELOAD,
+      "2/E:response.no_header !domain.tls.cannot_connect",
+      "2 response.no_header The host answering https://example.com/ is "
+      "default.example.org:443, which sends no Strict-Transport-Security" },
+    { "... its certificate does not cover H: cannot_connect",
+      PLAIN "redirect\ntls default.example.org *:443 cert=other.crt\n"
+      "tls example.com *:8443 alias=www.example.com cert=wild.crt " PRELOAD,
+      "2/E:domain.tls.cannot_connect",
+      "2 domain.tls.cannot_connect on port 443 is default.example.org:443, "
+      "whose certificate does not cover example.com" },
+
+    /* ---- https://H/: response.no_header, redirects.insecure.initial -- */
+    { "Header set without always, and / redirects: no_header",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 "
+      "set=max-age=31536000;~includeSubDomains;~preload "
+      "rule=Redirect|permanent|/|https://www.example.com/\n"
+      "tls www.example.com *:443 always-set=max-age=31536000",
+      "2/E:response.no_header 2/W:config.header.not_always",
+      "2 response.no_header The answer to https://example.com/ is a redirect "
+      "(by the Redirect at test.conf:35) without Strict-Transport-Security\n"
+      "2 response.no_header (Header at test.conf:32, without always)\n"
+      "2 - blocked by: response.no_header" },
+    { "... with always: clean of it",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 "
+      "always-set=max-age=31536000;~includeSubDomains;~preload "
+      "rule=Redirect|permanent|/|https://www.example.com/\n"
+      "tls www.example.com *:443 always-set=max-age=31536000",
+      "!response.no_header", NULL },
+    { "... without always, but / is content: not_always only",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 alias=www.example.com "
+      "set=max-age=31536000;~includeSubDomains;~preload",
+      "= 2/W:config.header.not_always 2/I:-", NULL },
+    { "... with HSTS On: clean",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 " PRELOAD " "
+      "rule=Redirect|permanent|/|https://www.example.com/\n"
+      "tls www.example.com *:443 hsts=1y,sub", "= 2/I:- 3/I:-", NULL },
+    { "... the rule without always is in another section: not known",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 "
+      "set@3=max-age=31536000;~includeSubDomains;~preload "
+      "rule=Redirect|permanent|/|https://www.example.com/\n"
+      "tls www.example.com *:443 hsts=1y,sub", "!response.no_header", NULL },
+    { "https://H/ redirects to http://: insecure.initial",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 " PRELOAD " "
+      "rule=Redirect|permanent|/|http://www.example.com/\n"
+      "tls www.example.com *:443 hsts=1y,sub",
+      "2/E:redirects.insecure.initial",
+      "2 redirects.insecure.initial The answer to https://example.com/ is a "
+      "redirect to \"http://www.example.com/\" (by the Redirect at "
+      "test.conf:35)" },
+    { "... to https://: clean",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 " PRELOAD " "
+      "rule=RewriteRule|^/$|https://www.example.com/|[R=301,L]\n"
+      "tls www.example.com *:443 hsts=1y,sub", "= 2/I:- 3/I:-", NULL },
+
+    /* ---- domain.* ----------------------------------------------------- */
+    { "an IPv4 address as ServerName with preload: is_ip_address, an error "
+      "that stops the rest",
+      "tls 192.0.2.1 *:443 " PRELOAD,
+      "= 0/E:domain.format.is_ip_address 0/I:-",
+      "0 - blocked by: domain.format.is_ip_address" },
+    { "... without preload: a warning",
+      "tls 192.0.2.1 *:443 hsts=1y,sub",
+      "= 0/W:domain.format.is_ip_address 0/I:-", NULL },
+    { "an IPv6 literal: is_ip_address",
+      "tls [2001:db8::1] *:443 hsts=1y",
+      "0/W:domain.format.is_ip_address", NULL },
+    { "a DNS name that starts like an address: no is_ip_address",
+      "tls 192.0.2.1.example.com *:443 hsts=1y",
+      "!domain.format.is_ip_address", NULL },
+    { "an IP-named TLS host without HSTS: nothing", "tls 192.0.2.1 *:443",
+      "=", NULL },
+    { "an IP-named plain host: nothing",
+      "plain 192.0.2.1 *:80 inherited=1y", "=", NULL },
+    { "preload on co.uk: public_suffix, which stops the rest",
+      "tls co.uk *:443 " PRELOAD,
+      "= 0/E:domain.format.public_suffix 0/I:-", NULL },
+    { "preload on example.co.uk: no public_suffix",
+      "tls example.co.uk *:443 " PRELOAD,
+      "!domain.format.public_suffix !domain.is_subdomain", NULL },
+    { "co.uk without preload: no public_suffix",
+      "tls co.uk *:443 hsts=1y,sub", "!domain.format.public_suffix", NULL },
+    { "preload on www.example.com alone: is_subdomain, and no www check",
+      "tls www.example.com *:443 " PRELOAD,
+      "0/E:domain.is_subdomain !domain.www.unverified",
+      "0 domain.is_subdomain only a registrable domain (here example.com)" },
+    { "preload on a.example.co.uk: is_subdomain",
+      "tls a.example.co.uk *:443 " PRELOAD, "0/E:domain.is_subdomain", NULL },
+    { "www.example.com without preload: no is_subdomain",
+      "tls www.example.com *:443 hsts=1y,sub", "!domain.is_subdomain", NULL },
+    { "preload from mod_headers on a subdomain: is_subdomain",
+      "tls www.example.com *:443 "
+      "always-set=max-age=31536000;~includeSubDomains;~preload",
+      "0/E:domain.is_subdomain", NULL },
+    { "the apex preloaded here, www repeating the token: no is_subdomain",
+      MAIN PLAIN "redirect-inherited\n"
+      "tls example.com *:443 inherited=1y,sub,preload "
+      "rule=Redirect|permanent|/|https://www.example.com/\n"
+      "tls www.example.com *:443 inherited=1y,sub,preload",
+      "= 2/I:- 3/I:-",
+      "3 - meets every preload requirement" },
+    { "... only www has preload: is_subdomain",
+      MAIN PLAIN "redirect-inherited\n"
+      "tls example.com *:443 inherited=1y,sub "
+      "rule=Redirect|permanent|/|https://www.example.com/\n"
+      "tls www.example.com *:443 inherited=1y,sub,preload",
+      "3/E:domain.is_subdomain", NULL },
+    { "the apex preloaded here, plain www redirects to the apex: the "
+      "checker never probes www, no finding for it",
+      MAIN "plain example.com *:80 redirect\n"
+      "plain www.example.com *:80 "
+      "rule=Redirect|permanent|/|https://example.com/\n"
+      TLS "inherited=1y,sub,preload\n"
+      "tls www.example.com *:443 inherited=1y,sub,preload",
+      "= 3/I:- 4/I:-", NULL },
+
+    /* ---- www.H -------------------------------------------------------- */
+    { "www.H named by a plain host, no certificate covers it: no_tls",
+      MAIN PLAIN "redirect\ntls example.com *:443 " PRELOAD,
+      "= 2/E:domain.www.no_tls 2/I:-",
+      "2 domain.www.no_tls The name www.example.com exists (example.com:80 "
+      "names it, test.conf:20), but on port 443 it is answered by example.com:443, "
+      "whose certificate does not cover it" },
+    { "... the TLS host names www.H: clean", COMPLIANT, "= 2/I:-", NULL },
+    { "... a TLS catch-all for another name answers www.H: no_tls",
+      MAIN PLAIN "redirect\ntls catchall.example.org *:443\n"
+      "tls example.com *:443 " PRELOAD, "3/E:domain.www.no_tls",
+      "3 domain.www.no_tls answered by catchall.example.org:443" },
+    { "... a pattern of the TLS host matches www.H: clean",
+      MAIN PLAIN "redirect\ntls catchall.example.org *:443\n"
+      "tls example.com *:443 alias=*.example.com " PRELOAD, "= 3/I:-", NULL },
+    { "... www.H has a TLS host of its own: clean",
+      MAIN PLAIN "redirect\ntls example.com *:443 " PRELOAD "\n"
+      "tls www.example.com *:443 hsts=1y,sub", "= 2/I:- 3/I:-", NULL },
+    { "www.H named nowhere, the certificate does not cover it: unverified, "
+      "a warning",
+      MAIN "plain example.com *:80 redirect\ntls example.com *:443 " PRELOAD,
+      "= 2/W:domain.www.unverified 2/I:-",
+      "2 domain.www.unverified No virtual host names www.example.com, and on "
+      "port 443 the default host example.com:443 answers it\n"
+      "2 - meets every preload requirement" },
+    { "www.H named nowhere, the default host's certificate covers it: clean",
+      MAIN "plain example.com *:80 redirect\n"
+      "tls example.com *:443 cert=good.crt " PRELOAD, "= 2/I:-", NULL },
+    { "www.H named nowhere, mod_md's domain covers it: clean",
+      MAIN "plain example.com *:80 redirect\n"
+      "tls example.com *:443 md=example.com,www.example.com " PRELOAD,
+      "= 2/I:-", NULL },
+    { "no preload: no www check",
+      MAIN PLAIN "redirect\ntls example.com *:443 hsts=1y,sub",
+      "!domain.www.no_tls !domain.www.unverified", NULL },
+    { "the TLS host names www.H, its certificate does not cover it: "
+      "name_mismatch and no_tls",
+      MAIN PLAIN "redirect\n" TLS "cert=apex.crt " PRELOAD,
+      "2/E:tls.cert.name_mismatch 2/E:domain.www.no_tls", NULL },
+
+    /* ---- subdomains.http_only ----------------------------------------- */
+    { "includeSubDomains, a plain host names sub.H, no redirect: http_only",
+      MAIN "tls example.com *:443 hsts=1y,sub\nplain app.example.com *:80",
+      "1/E:subdomains.http_only",
+      "1 subdomains.http_only app.example.com is served only over plain HTTP "
+      "here (by app.example.com:80, test.conf:30)" },
+    { "... without includeSubDomains: none",
+      MAIN "tls example.com *:443 hsts=1y\nplain app.example.com *:80",
+      "!subdomains.http_only", NULL },
+    { "... sub.H redirects: none",
+      MAIN "tls example.com *:443 hsts=1y,sub\n"
+      "plain app.example.com *:80 redirect", "!subdomains.http_only", NULL },
+    { "... a TLS host serves sub.H: none",
+      MAIN "tls example.com *:443 hsts=1y,sub\nplain app.example.com *:80\n"
+      "tls app.example.com *:443", "!subdomains.http_only", NULL },
+    { "badexample.com is not below example.com",
+      MAIN "tls example.com *:443 hsts=1y,sub\nplain badexample.com *:80",
+      "!subdomains.http_only", NULL },
+    { "sub.H as an alias, includeSubDomains from mod_headers: http_only",
+      MAIN "tls example.com *:443 "
+      "always-set=max-age=31536000;~includeSubDomains\n"
+      "plain static.example.org *:80 alias=img.example.com",
+      "1/E:subdomains.http_only",
+      "1 subdomains.http_only img.example.com is served\n"
+      "1 subdomains.http_only by static.example.org:80" },
+    { "sub.H reached only through a default host: none",
+      MAIN "tls example.com *:443 hsts=1y,sub\n"
+      "plain default.example.org *:8080\nplain app.example.com *:80 redirect",
+      "!subdomains.http_only", NULL },
+    { "a default host whose ServerName is inherited (not named): none",
+      "main host1.example.com\nplain host1.example.com *:80 unnamed\n"
+      PLAIN "redirect\n" TLS PRELOAD, "= 3/I:-", NULL },
+    { "... the same name given in the host: http_only",
+      "main host1.example.com\nplain host1.example.com *:80\n"
+      PLAIN "redirect\n" TLS PRELOAD, "3/E:subdomains.http_only", NULL },
+    { "a pattern below H does not name a subdomain: none",
+      MAIN "tls example.com *:443 hsts=1y,sub\n"
+      "plain x.example.org *:80 alias=*.example.com",
+      "!subdomains.http_only", NULL },
+    { "sub.H on a port nothing listens on: none",
+      MAIN "tls example.com *:443 hsts=1y,sub\nplain app.example.com *:80\n"
+      "listen *:443", "!subdomains.http_only", NULL },
+
+    /* ---- response.no_header from HSTSRedirect ------------------------- */
+    { "HSTSRedirect to a TLS host without STS: no_header, for the plain host",
+      MAIN PLAIN "redirect\n" TLS,
+      "= 1/E:response.no_header",
+      "1 response.no_header HSTSRedirect sends http://example.com/ to HTTPS, "
+      "where the TLS host example.com:443 (test.conf:30) sends no "
+      "Strict-Transport-Security" },
+    { "... the TLS host sends STS with mod_headers: none",
+      MAIN PLAIN "redirect\n" TLS "always-set=max-age=31536000",
+      "!response.no_header", NULL },
+    { "... no HSTSRedirect: none", MAIN PLAIN "\n" TLS, "=", NULL },
+    { "... HSTSRedirect inherited: no_header",
+      MAIN PLAIN "redirect-inherited\n" TLS, "1/E:response.no_header", NULL },
+    { "... only a TLS catch-all for another name: it does not serve the "
+      "name, none",
+      MAIN "plain app.example.com *:80 redirect\n"
+      "tls catchall.example.com *:443", "!response.no_header", NULL },
+    { "... a TLS host naming it by alias: no_header",
+      MAIN "plain app.example.com *:80 redirect\n"
+      "tls catchall.example.com *:443 alias=app.example.com",
+      "1/E:response.no_header",
+      "1 response.no_header catchall.example.com:443" },
+    { "... an alias of the plain host has a TLS host without STS",
+      MAIN "plain example.com *:80 alias=app.example.com redirect\n"
+      "tls example.com *:443 hsts=1y\ntls app.example.com *:443",
+      "1/E:response.no_header", "1 response.no_header app.example.com:443" },
+
+    /* ---- config.http.nondefault_port ---------------------------------- */
+    { "plain 8080 names H and sends clients to 8443: nondefault_port",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 *:8443 alias=www.example.com " PRELOAD "\n"
+      "plain example.com *:8080 redirect redirect-port=8443",
+      "= 2/W:config.http.nondefault_port 2/I:-",
+      "2 config.http.nondefault_port example.com is served over plain HTTP "
+      "on port 8080 by example.com:8080 (test.conf:40), which redirects "
+      "clients to HTTPS on port 8443\n"
+      "2 config.http.nondefault_port http://example.com:8080/ into "
+      "https://example.com:8080/" },
+    { "... with HSTSRedirectPort 443 (a port mapping): none",
+      MAIN PLAIN "redirect\n"
+      "tls example.com *:443 *:8443 alias=www.example.com " PRELOAD "\n"
+      "plain example.com *:8080 redirect redirect-port=443", "= 2/I:-", NULL },
+    { "... the TLS port derived from a host on 8443 only: nondefault_port",
+      "plain example.com *:8080 redirect\ntls example.com *:8443 hsts=1y",
+      "= 1/W:config.http.nondefault_port 1/I:-", NULL },
+    { "... a TLS host on 443 as well: none",
+      "plain example.com *:8080 redirect\ntls example.com *:443 *:8443 "
+      "hsts=1y", "= 1/I:-", NULL },
+    { "... a default host on 8080 that does not name H: none",
+      "plain other.example.org *:8080\ntls example.com *:8443 hsts=1y",
+      "= 1/I:-", NULL },
+    { "... a host on 8080 that names H but does not redirect: none",
+      "plain example.com *:8080\ntls example.com *:8443 hsts=1y",
+      "= 1/I:-", NULL },
+    { "... a host on 8080 that redirects with a RewriteRule to 8443",
+      "plain example.com *:8080 "
+      "rule=RewriteRule|^|https://example.com:8443/|[R=301]\n"
+      "tls example.com *:8443 hsts=1y",
+      "= 1/W:config.http.nondefault_port 1/I:-", NULL },
+
+    /* ---- config.*, policy.max_age.zero -------------------------------- */
+    { "HSTS On in a plain vhost: plain_vhost",
+      MAIN "plain example.com *:80 hsts=1y",
+      "= 1/W:config.hsts.plain_vhost",
+      "1 config.hsts.plain_vhost (test.conf:21)" },
+    { "HSTS inherited by a plain vhost: nothing",
+      MAIN "plain example.com *:80 inherited=1y", "=", NULL },
+    { "HSTS On in a plain main server: not a virtual host",
+      "main! example.com hsts=1y\nlisten *:80", "=", NULL },
+    { "behind a trusted proxy, a compliant preload host: clean",
+      MAIN "plain example.com *:80 alias=www.example.com hsts=2y,sub,preload "
+      "redirect proxy", "= 1/I:-",
+      "1 - meets every preload requirement" },
+    { "... its header is checked",
+      MAIN "plain example.com *:80 alias=www.example.com hsts=300,sub,preload "
+      "redirect proxy", "1/E:header.preloadable.max_age.below_1_year", NULL },
+    { "HSTSRedirect On in a TLS vhost: tls_vhost",
+      MAIN "tls example.com *:443 redirect",
+      "= 1/W:config.redirect.tls_vhost", NULL },
+    { "HSTSRedirect inherited by a TLS vhost: nothing",
+      MAIN "tls example.com *:443 redirect-inherited", "=", NULL },
+    { "max-age=0: policy.max_age.zero, an info",
+      "tls example.com *:443 hsts=0", "= 0/I:policy.max_age.zero 0/I:-",
+      NULL },
+    { "max-age=1: no policy.max_age.zero",
+      "tls example.com *:443 hsts=1", "= 0/I:-", NULL },
+    { "max-age=0 from mod_headers: policy.max_age.zero",
+      "tls example.com *:443 always-set=max-age=0",
+      "= 0/I:policy.max_age.zero 0/I:-", NULL },
+    { "max-age=0 inherited by a plain host: nothing",
+      "plain example.com *:80 inherited=0", "=", NULL },
+
+    /* ---- mod_headers -------------------------------------------------- */
+    { "Header set and Header always set in one scope: multiple_headers",
+      "tls example.com *:443 set=max-age=31536000 "
+      "always-set=max-age=31536000",
+      "0/E:response.multiple_headers",
+      "0 response.multiple_headers test.conf:12, test.conf:13" },
+    { "two Header always set: one header", "tls example.com *:443 "
+      "always-set=max-age=31536000 always-set=max-age=31536000",
+      "= 0/I:-", NULL },
+    { "Header always add: multiple_headers",
+      "tls example.com *:443 always-add=max-age=31536000",
+      "0/E:response.multiple_headers", NULL },
+    { "Header always append: multiple_headers",
+      "tls example.com *:443 always-append=max-age=31536000",
+      "0/E:response.multiple_headers", NULL },
+    { "Header always merge and setifempty: no multiple_headers",
+      "tls example.com *:443 always-merge=max-age=31536000 "
+      "always-setifempty=max-age=31536000",
+      "!response.multiple_headers", NULL },
+    { "always at host level, onsuccess in a section: multiple_headers",
+      "tls example.com *:443 always-set=max-age=31536000 "
+      "set@3=max-age=31536000", "0/E:response.multiple_headers", NULL },
+    { "always and onsuccess in sibling sections: no multiple_headers",
+      "tls example.com *:443 always-set@3=max-age=31536000 "
+      "set@4=max-age=31536000", "!response.multiple_headers", NULL },
+    { "onsuccess nested in an always section: multiple_headers",
+      "tls example.com *:443 always-set@3=max-age=31536000 "
+      "set@3/5=max-age=31536000", "0/E:response.multiple_headers", NULL },
+    { "section 31 is not inside section 3",
+      "tls example.com *:443 always-set@3=max-age=31536000 "
+      "set@31=max-age=31536000", "!response.multiple_headers", NULL },
+    { "HSTS on with mod_headers: config.header.overridden only",
+      "tls example.com *:443 hsts=1y set=max-age=31536000 "
+      "always-add=max-age=31536000",
+      "= 0/W:config.header.overridden 0/I:-",
+      "0 config.header.overridden test.conf:12, test.conf:13" },
+    { "HSTS off with mod_headers: not overridden",
+      "tls example.com *:443 always-set=max-age=31536000",
+      "!config.header.overridden", NULL },
+    { "Header set without always: not_always",
+      "tls example.com *:443 set=max-age=31536000",
+      "= 0/W:config.header.not_always 0/I:-",
+      "0 config.header.not_always test.conf:12" },
+    { "Header always set: no not_always",
+      "tls example.com *:443 always-set=max-age=31536000",
+      "!config.header.not_always", NULL },
+    { "an always rule covers the scope: no not_always",
+      "tls example.com *:443 always-set=max-age=31536000 "
+      "set=max-age=31536000", "!config.header.not_always", NULL },
+    { "a section with only an onsuccess rule: not_always",
+      "tls example.com *:443 always-set@3=max-age=31536000 "
+      "set@4=max-age=31536000", "0/W:config.header.not_always", NULL },
+    { "mod_headers on a plain host: not an HSTS host",
+      "plain example.com *:80 set=max-age=1;~preload", "=", NULL },
+
+    /* ---- certificates ------------------------------------------------- */
+    { "an expired certificate: tls.cert.expired",
+      "tls example.com *:443 hsts=1y cert=expired.crt",
+      "= 0/E:tls.cert.expired 0/I:-", NULL },
+    { "a certificate expiring in 10 days: expires_soon",
+      "tls example.com *:443 hsts=1y cert=soon.crt",
+      "= 0/W:tls.cert.expires_soon 0/I:-", NULL },
+    { "a certificate for other names: name_mismatch",
+      "tls example.com *:443 hsts=1y cert=other.crt",
+      "= 0/E:tls.cert.name_mismatch 0/I:-", NULL },
+    { "a missing certificate file: unreadable",
+      "tls example.com *:443 hsts=1y cert=missing.crt",
+      "= 0/E:tls.cert.unreadable 0/I:-", NULL },
+    { "... on TLS hosts without STS: nothing",
+      "tls example.com *:443 cert=expired.crt\n"
+      "tls example.org *:443 cert=missing.crt", "=", NULL },
+    { "no SSLCertificateFile applies: unreadable",
+      "tls example.com *:443 hsts=1y nocert",
+      "= 0/E:tls.cert.unreadable 0/I:-",
+      "0 tls.cert.unreadable No SSLCertificateFile" },
+    { "the compliant setup with a good certificate: clean",
+      MAIN PLAIN "redirect\n" TLS PRELOAD " cert=good.crt", "= 2/I:-", NULL },
+    { "each certificate file of a host is checked",
+      MAIN PLAIN "redirect\n" TLS PRELOAD " cert=expired.crt,soon.crt",
+      "= 2/E:domain.www.no_tls 2/E:tls.cert.expired "
+      "2/E:tls.cert.name_mismatch 2/W:tls.cert.expires_soon "
+      "2/E:tls.cert.name_mismatch 2/I:-",
+      "2 - blocked by: domain.www.no_tls, tls.cert.expired, "
+      "tls.cert.name_mismatch.\n"
+      "2 tls.cert.expired expired.crt" },
+    { "mod_md manages the certificate: no certificate checks",
+      MAIN PLAIN "redirect\n" TLS PRELOAD, "= 2/I:-", NULL },
+
+    /* ---- which hosts are linted, summaries ---------------------------- */
+    { "a main server that is not linted has no finding",
+      "main localhost hsts=300,preload\n" PLAIN "redirect\n" TLS PRELOAD,
+      "= 2/I:-", NULL },
+    { "the main server alone is linted as a host",
+      "main! example.com ssl hsts=300,preload port=443\nlisten *:443",
+      "0/E:header.preloadable.include_sub_domains.missing "
+      "0/E:header.preloadable.max_age.below_1_year", NULL },
+    { "one summary per HSTS host, none for plain hosts or TLS hosts "
+      "without STS",
+      MAIN "plain example.com *:80 redirect\ntls example.com *:443 hsts=300\n"
+      "tls other.example.org *:443", "= 2/I:-",
+      "2 - sends \"max-age=300\"; without preload it is not held to the "
+      "preload list's requirements." },
+    { "a preload host's summary lists each error code once, in order",
+      MAIN "plain a.example.org *:80\nplain b.example.org *:8080\n"
+      "tls www.example.com *:443 hsts=300,preload",
+      "3/E:redirects.http.no_redirect",
+      "3 - sends \"max-age=300; preload\"; preloading is blocked by: "
+      "header.preloadable.include_sub_domains.missing, "
+      "header.preloadable.max_age.below_1_year, domain.is_subdomain, "
+      "redirects.http.no_redirect." },
+};
+
+static void run_lint_cases(void)
+{
+    apr_size_t k;
+
+    for (k = 0; k < sizeof(lint_cases) / sizeof(lint_cases[0]); k++) {
+        const lint_case_t *c = &lint_cases[k];
+        const char *bad;
+
+        configure(c->config);
+        lint();
+        bad = unmet(c->want);
+        if (!ok(!*bad, c->name)) {
+            printf("#   want:%s\n#   got:  %s\n", bad, all());
+        }
+        if (c->says) {
+            bad = unsaid(c->says);
+            if (!ok(!*bad, apr_pstrcat(pool, c->name, ": the sentences",
+                                       NULL))) {
+                printf("#   %s\n", bad);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* httpd's virtual host selection                                       */
+
+typedef struct {
+    const char *name;
+    const char *config;
+    const char *queries;            /* "ip port name host;..." */
+} select_case_t;
+
+static const select_case_t select_cases[] = {
+    { "name-based: the host naming the name, else the first of the port",
+      "plain a.example *:80 alias=www.a.example\nplain b.example *:80\n"
+      "tls c.example *:443",
+      "* 80 b.example 1;* 80 www.a.example 0;* 80 nowhere.example 0;"
+      "* 443 b.example 2;* 8080 a.example -1" },
+    { "patterns and exact names: the first host in file order wins",
+      "plain a.example *:80\nplain b.example *:80 alias=*.x.example\n"
+      "plain c.example *:80 alias=www.x.example",
+      "* 80 www.x.example 1;* 80 y.x.example 1;* 80 x.example 0" },
+    { "IP-based groups before the wildcard ones",
+      "plain any.example *:80\nplain ip.example 192.0.2.1:80\n"
+      "plain six.example [2001:db8::1]:80",
+      "192.0.2.1 80 any.example 1;192.0.2.2 80 ip.example 0;"
+      "* 80 ip.example 0;[2001:db8::1] 80 x 2" },
+    { "a port * group only where no group has the port",
+      "plain any.example *:*\nplain web.example *:80",
+      "* 80 any.example 1;* 8080 web.example 0" },
+    { "Listen: nothing where nothing listens, the main server where no "
+      "virtual host is",
+      "main main.example\nplain web.example *:80\n"
+      "listen *:80 192.0.2.1:8080",
+      "* 80 x 1;192.0.2.1 8080 x 0;192.0.2.2 8080 x -1;* 8080 x 0;"
+      "* 443 x -1" },
+};
+
+static void run_select_cases(void)
+{
+    apr_size_t k;
+
+    for (k = 0; k < sizeof(select_cases) / sizeof(select_cases[0]); k++) {
+        const select_case_t *c = &select_cases[k];
+        char *q = apr_pstrdup(pool, c->queries), *state, *one;
+        const char *bad = "";
+        hsts_lint_input_t in;
+        const hsts_vhosts_t *v;
+
+        configure(c->config);
+        input(&in);
+        v = hsts_vhosts_make(pool, &in);
+        for (one = apr_strtok(q, ";", &state); one;
+             one = apr_strtok(NULL, ";", &state)) {
+            char ip[64], name[64];
+            int port, want, got;
+            if (sscanf(one, "%63s %d %63s %d", ip, &port, name, &want) != 4) {
+                bad = apr_pstrcat(pool, bad, " (bad query ", one, ")", NULL);
+                continue;
+            }
+            got = hsts_vhosts_select(v, ip, (apr_port_t)port, name);
+            if (got != want) {
+                bad = apr_psprintf(pool, "%s [%s: %d]", bad, one, got);
+            }
+        }
+        if (!ok(!*bad, c->name)) {
+            printf("#  %s\n", bad);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* What rules answer to GET /                                           */
+
+typedef struct {
+    const char *name;
+    const char *rules;              /* options of one host line */
+    const char *host;               /* the name asked for */
+    int tls;
+    const char *want;               /* "content", "unknown", or the URL */
+} rule_case_t;
+
+static const rule_case_t rule_cases[] = {
+    { "no rule: content", "", "example.com", 0, "content" },
+    { "Redirect / URL", "rule=Redirect|/|https://example.com/",
+      "example.com", 0, "https://example.com/" },
+    { "Redirect with a status word", "rule=Redirect|seeother|/|https://x/",
+      "example.com", 0, "https://x/" },
+    { "Redirect gone /: an error status, content",
+      "rule=Redirect|gone|/", "example.com", 0, "content" },
+    { "Redirect 410 /: content", "rule=Redirect|410|/", "example.com", 0,
+      "content" },
+    { "Redirect //: runs of slashes count as one",
+      "rule=Redirect|//|https://x/", "example.com", 0, "https://x/" },
+    { "Redirect /index.html does not cover /",
+      "rule=Redirect|/index.html|https://x/", "example.com", 0, "content" },
+    { "Redirect to a path: the request's scheme and host",
+      "rule=Redirect|/|/start/", "example.com", 1,
+      "https://example.com/start/" },
+    { "RedirectPermanent", "rule=RedirectPermanent|/|https://x/",
+      "example.com", 0, "https://x/" },
+    { "RedirectTemp", "rule=RedirectTemp|/|https://x/", "example.com", 0,
+      "https://x/" },
+    { "the first Redirect that covers / decides",
+      "rule=Redirect|/app|https://a/ rule=Redirect|/|https://b/ "
+      "rule=Redirect|/|https://c/", "example.com", 0, "https://b/" },
+    { "RedirectMatch with a group",
+      "rule=RedirectMatch|^/(.*)$|https://x/$1index", "example.com", 0,
+      "https://x/index" },
+    { "RedirectMatch that does not match /",
+      "rule=RedirectMatch|^/app|https://x/", "example.com", 0, "content" },
+    { "RedirectMatch keeps a percent sign",
+      "rule=RedirectMatch|^/$|https://x/%20", "example.com", 0,
+      "https://x/%20" },
+    { "Redirect in <Location \"/\">: an expression",
+      "loc=Redirect|https://%{SERVER_NAME}/", "example.com", 0,
+      "https://example.com/" },
+    { "... with a function the lint does not know: unknown",
+      "loc=Redirect|https://%{tolower:%{HTTP_HOST}}/", "example.com", 0,
+      "unknown" },
+    { "RewriteRule [R]: 302",
+      "rule=RewriteRule|^/$|https://x/|[R]", "example.com", 0, "https://x/" },
+    { "RewriteRule [redirect=permanent] with $0 and %{REQUEST_SCHEME}",
+      "rule=RewriteRule|^(.*)$|https://%{HTTP_HOST}$1?via=%{REQUEST_SCHEME}|"
+      "[redirect=permanent]", "example.com", 0,
+      "https://example.com/?via=http" },
+    { "RewriteRule with an absolute URL to another host, no R: a redirect",
+      "rule=RewriteRule|^|https://x/", "example.com", 0, "https://x/" },
+    { "... to this host: the path, then content",
+      "rule=RewriteRule|^|http://example.com/app", "example.com", 0,
+      "content" },
+    { "RewriteRule with a negated pattern",
+      "rule=RewriteRule|!^/app|https://x/|[R=301]", "example.com", 0,
+      "https://x/" },
+    { "RewriteRule [NC]",
+      "rule=RewriteCond|%{HTTP_HOST}|^EXAMPLE\\.com$|[NC] "
+      "rule=RewriteRule|^/$|https://x/|[R]", "example.com", 0,
+      "https://x/" },
+    { "RewriteRule [R=404]: content", "rule=RewriteRule|^|-|[R=404]",
+      "example.com", 0, "content" },
+    { "RewriteRule [G]: content", "rule=RewriteRule|^|-|[G]",
+      "example.com", 0, "content" },
+    { "RewriteRule [P]: unknown",
+      "rule=RewriteRule|^(.*)$|http://backend$1|[P]", "example.com", 0,
+      "unknown" },
+    { "RewriteRule [C]: unknown", "rule=RewriteRule|^|-|[C] "
+      "rule=RewriteRule|^|https://x/|[R]", "example.com", 0, "unknown" },
+    { "an internal rewrite, then an R rule on its result",
+      "rule=RewriteRule|^/$|/start "
+      "rule=RewriteRule|^/start$|https://x/start|[R]",
+      "example.com", 0, "https://x/start" },
+    { "an internal rewrite with L: content",
+      "rule=RewriteRule|^/$|/index.php|[L] "
+      "rule=RewriteRule|^|https://x/|[R]", "example.com", 0, "content" },
+    { "RewriteRule - without L: the next rule",
+      "rule=RewriteRule|^|- rule=RewriteRule|^|https://x/|[R]",
+      "example.com", 0, "https://x/" },
+    { "conditions: =, OR, and, the %1 of the last match",
+      "rule=RewriteCond|%{HTTPS}|=on|[OR] "
+      "rule=RewriteCond|%{SERVER_PORT}|=80 "
+      "rule=RewriteCond|%{HTTP_HOST}|^(.+)$ "
+      "rule=RewriteRule|^|https://%1/|[R]", "example.com", 0,
+      "https://example.com/" },
+    { "a condition that fails: the rule does not apply",
+      "rule=RewriteCond|%{HTTPS}|=on "
+      "rule=RewriteRule|^|https://x/|[R]", "example.com", 0, "content" },
+    { "... over TLS it applies",
+      "rule=RewriteCond|%{HTTPS}|=on "
+      "rule=RewriteRule|^|https://x/|[R]", "example.com", 1, "https://x/" },
+    { "a negated condition, the checker sends no X-Forwarded-Proto",
+      "rule=RewriteCond|%{HTTP:X-Forwarded-Proto}|!https "
+      "rule=RewriteRule|^|https://%{HTTP_HOST}/|[R]", "example.com", 0,
+      "https://example.com/" },
+    { "lexical comparisons",
+      "rule=RewriteCond|%{HTTP_HOST}|>a rule=RewriteCond|%{HTTP_HOST}|<=z "
+      "rule=RewriteRule|^|https://x/|[R]", "example.com", 0, "https://x/" },
+    { "an empty test with =\"\"",
+      "rule=RewriteCond|%{QUERY_STRING}|=\"\" "
+      "rule=RewriteRule|^|https://x/|[R]", "example.com", 0, "https://x/" },
+    { "a file test: unknown", "rule=RewriteCond|%{REQUEST_FILENAME}|!-f "
+      "rule=RewriteRule|^|https://x/|[R]", "example.com", 0, "unknown" },
+    { "a variable the lint does not know: unknown",
+      "rule=RewriteCond|%{REMOTE_ADDR}|^10\\. "
+      "rule=RewriteRule|^|https://x/|[R]", "example.com", 0, "unknown" },
+    { "... in a rule whose pattern does not match: the rule does not apply",
+      "rule=RewriteCond|%{REMOTE_ADDR}|^10\\. "
+      "rule=RewriteRule|^/app|https://x/|[R]", "example.com", 0, "content" },
+    { "a RewriteMap: unknown", "rule=RewriteRule|^|${map:x}|[R]",
+      "example.com", 0, "unknown" },
+    { "a pattern that is not a regular expression: unknown",
+      "rule=RewriteRule|(|https://x/|[R]", "example.com", 0, "unknown" },
+    { "ProxyPass /: unknown", "rule=ProxyPass|/|http://b/", "example.com", 0,
+      "unknown" },
+    { "ProxyPass / ! then nothing: content",
+      "rule=ProxyPass|/|!", "example.com", 0, "content" },
+    { "ProxyPassMatch ^/$: unknown", "rule=ProxyPassMatch|^/$|http://b/",
+      "example.com", 0, "unknown" },
+    { "ProxyPass in <Location \"/\">: unknown", "loc=ProxyPass|http://b/",
+      "example.com", 0, "unknown" },
+    { "a rule before an opaque one decides",
+      "rule=Redirect|/|https://x/ opaque=Redirect", "example.com", 0,
+      "https://x/" },
+    { "an opaque rule: unknown", "opaque=Redirect", "example.com", 0,
+      "unknown" },
+};
+
+static void run_rule_cases(void)
+{
+    apr_size_t k;
+
+    for (k = 0; k < sizeof(rule_cases) / sizeof(rule_cases[0]); k++) {
+        const rule_case_t *c = &rule_cases[k];
+        hsts_lint_input_t in;
+        hsts_answer_t a;
+        const char *got;
+
+        configure(apr_pstrcat(pool, "plain example.com *:80 ", c->rules,
+                              NULL));
+        input(&in);
+        hsts_rules_answer(pool, &in, H(0)->rules, c->host, c->tls, &a);
+        got = a.kind == HSTS_ANSWER_CONTENT ? "content"
+              : a.kind == HSTS_ANSWER_UNKNOWN ? "unknown" : a.location;
+        is_str(got, c->want, c->name);
+    }
+}
+
+/* URLs as the checker compares them: scheme and host, port apart. */
+static void test_url_parse(void)
+{
+    const char *scheme, *host;
+    apr_port_t port;
+
+    ok(hsts_url_parse(pool, "HTTPS://Example.COM:8443/x", &scheme, &host,
+                      &port) && !strcmp(scheme, "https")
+       && !strcmp(host, "example.com") && port == 8443,
+       "url: scheme and host lower case, the port apart");
+    ok(hsts_url_parse(pool, "http://[2001:db8::1]/", &scheme, &host, &port)
+       && !strcmp(host, "2001:db8::1") && port == 80,
+       "url: an IPv6 literal without brackets, the default port");
+    ok(!hsts_url_parse(pool, "/relative", &scheme, &host, &port)
+       && !hsts_url_parse(pool, "ftp://x/", &scheme, &host, &port),
+       "url: only absolute http and https URLs");
+}
+
+/* The certificates the cases name, signed by a CA the store trusts. */
+static void make_certificates(void)
+{
+    pki_t ca = make_cert("lint unit CA", NULL, 1, NOW - 10 * DAY,
+                         NOW + 3650 * DAY, EVP_sha256(), NULL);
+    pki_t good = make_leaf("example.com",
+                           "DNS:example.com,DNS:www.example.com", &ca);
+    pki_t apex = make_leaf("example.com", "DNS:example.com", &ca);
+    pki_t wild = make_leaf("example.com", "DNS:example.com,DNS:*.example.com",
+                           &ca);
+    pki_t expired = make_cert("example.com", "DNS:example.com", 0,
+                              NOW - 400 * DAY, NOW - DAY, EVP_sha256(), &ca);
+    pki_t soon = make_cert("example.com", "DNS:example.com", 0,
+                           NOW - 10 * DAY, NOW + 10 * DAY, EVP_sha256(), &ca);
+    pki_t other = make_leaf("other.example", "DNS:other.example", &ca);
+
+    setenv("SSL_CERT_FILE", write_pem("ca.crt", ca.crt, NULL), 1);
+    setenv("SSL_CERT_DIR", path_of("no-such-dir"), 1);
+    write_pem("good.crt", good.crt, NULL);
+    write_pem("apex.crt", apex.crt, NULL);
+    write_pem("wild.crt", wild.crt, NULL);
+    write_pem("expired.crt", expired.crt, NULL);
+    write_pem("soon.crt", soon.crt, NULL);
+    write_pem("other.crt", other.crt, NULL);
 }
 
 int main(void)
@@ -1447,16 +1541,11 @@ int main(void)
         printf("1..0 # SKIP libpsl has no built-in list\n");
         return 0;
     }
-
-    test_compliant();
-    test_header_values();
-    test_no_redirect();
-    test_no_header();
-    test_header_rules();
-    test_domain();
-    test_subdomains();
-    test_config();
-    test_summaries();
+    make_certificates();
+    run_lint_cases();
+    run_select_cases();
+    run_rule_cases();
+    test_url_parse();
 
     pki_done();
     apr_pool_destroy(pool);

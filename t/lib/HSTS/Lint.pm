@@ -52,6 +52,7 @@ sub pki {
         sha1  => make_cert($certs, 'sha1', ca => $ca, sans => \@names,
                            digest => 'sha1'),
         ip    => make_cert($certs, 'ip', ca => $ca, sans => ['127.0.0.1']),
+        apex  => make_cert($certs, 'apex', ca => $ca, sans => ['example.com']),
         other_names => make_cert($certs, 'other_names', ca => $ca,
                                  sans => ['co.uk', 'example.co.uk',
                                           'sub.example.com',

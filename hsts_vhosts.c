@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * mod_hsts: which virtual host answers a name, the way httpd selects it
+ * (pure; hsts_vhosts.h). Modelled on server/vhost.c: IP-based address
+ * groups first, then the wildcard (* and _default_) ones, a port "*"
+ * group only where no group has the exact port, and the main server
+ * where no group claims the address.
+ */
+#include <apr_strings.h>
+
+#include <stdlib.h>
+#include <apr_hash.h>
+
+#include "hsts_vhosts.h"
+
+/* ------------------------------------------------------------------ */
+/* Names: exact names in a hash, patterns by the text after their last
+ * '*', so that a name is looked up by each of its suffixes.            */
+
+typedef struct {
+    const char *pattern;
+    int host;
+} wild_entry_t;
+
+typedef struct {
+    apr_hash_t *by_suffix;          /* suffix -> apr_array of wild_entry_t */
+    apr_array_header_t *scanned;    /* wild_entry_t without such a suffix
+                                     * (a trailing '*', a '?' after the
+                                     * last '*'): few, scanned */
+} wild_index_t;
+
+static void wild_init(apr_pool_t *p, wild_index_t *w)
+{
+    w->by_suffix = apr_hash_make(p);
+    w->scanned = apr_array_make(p, 1, sizeof(wild_entry_t));
+}
+
+static void wild_add(apr_pool_t *p, wild_index_t *w, const char *pattern,
+                     int host)
+{
+    const char *star = strrchr(pattern, '*');
+    wild_entry_t *e;
+
+    if (star && star[1] && !strchr(star + 1, '?')) {
+        apr_array_header_t *list = apr_hash_get(w->by_suffix, star + 1,
+                                                APR_HASH_KEY_STRING);
+        if (!list) {
+            list = apr_array_make(p, 1, sizeof(wild_entry_t));
+            apr_hash_set(w->by_suffix, star + 1, APR_HASH_KEY_STRING, list);
+        }
+        e = apr_array_push(list);
+    }
+    else {
+        e = apr_array_push(w->scanned);
+    }
+    e->pattern = pattern;
+    e->host = host;
+}
+
+static int wild_first_in(const apr_array_header_t *list, const char *name,
+                         hsts_name_match_fn match, int best)
+{
+    const wild_entry_t *e = (const wild_entry_t *)list->elts;
+    int j;
+
+    for (j = 0; j < list->nelts; j++) {
+        if ((best < 0 || e[j].host < best) && match(e[j].pattern, name)) {
+            best = e[j].host;
+        }
+    }
+    return best;
+}
+
+/* The first host (in file order) with a pattern matching name, or -1. */
+static int wild_first(const wild_index_t *w, const char *name,
+                      hsts_name_match_fn match)
+{
+    apr_size_t i, len = strlen(name);
+    int best = -1;
+
+    for (i = 0; i < len; i++) {
+        const apr_array_header_t *list = apr_hash_get(w->by_suffix, name + i,
+                                                      len - i);
+        if (list) {
+            best = wild_first_in(list, name, match, best);
+        }
+    }
+    return wild_first_in(w->scanned, name, match, best);
+}
+
+static int is_pattern(const char *name)
+{
+    return strpbrk(name, "*?") != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The index.                                                           */
+
+/* The hosts of one address:port, the first its default. */
+typedef struct {
+    int first;
+    apr_hash_t *exact;              /* name -> int * (first host naming it) */
+    wild_index_t wild;
+} group_t;
+
+struct hsts_vhosts_t {
+    apr_pool_t *p;
+    const hsts_lint_input_t *in;
+    const apr_array_header_t *hosts;
+    int main;                       /* the main server, or -1 */
+    apr_hash_t *groups;             /* "ip:port" -> group_t */
+    int listens_known;
+    apr_hash_t *listen;             /* "ip:port" -> "" */
+    apr_hash_t *listen_port;        /* "port" -> "" */
+    apr_array_header_t *ports;      /* apr_port_t, each once */
+    apr_hash_t *port_seen;
+    apr_hash_t *naming;             /* name -> apr_array of int: hosts that
+                                     * name it themselves (exists) */
+    apr_hash_t *tls_naming;         /* name -> apr_array of int: TLS hosts
+                                     * whose ServerName or alias it is */
+    wild_index_t wild;              /* every host's patterns */
+    apr_hash_t *resolved;           /* name -> apr_array of ips (cache) */
+};
+
+#define HOST(v, i) (&APR_ARRAY_IDX((v)->hosts, (i), hsts_lint_host_t))
+
+/* Splits "ip:port" (ip may be "[v6]"; port "*" for any: 0). */
+static const char *split_addr(apr_pool_t *p, const char *addr,
+                              apr_port_t *port)
+{
+    const char *colon = strrchr(addr, ':');
+
+    if (!colon) {
+        *port = 0;
+        return addr;
+    }
+    *port = colon[1] == '*' ? 0 : (apr_port_t)atoi(colon + 1);
+    return apr_pstrmemdup(p, addr, (apr_size_t)(colon - addr));
+}
+
+static const char *addr_key(apr_pool_t *p, const char *ip, apr_port_t port)
+{
+    return port ? apr_psprintf(p, "%s:%u", ip, (unsigned int)port)
+                : apr_pstrcat(p, ip, ":*", NULL);
+}
+
+static void note_port(hsts_vhosts_t *v, apr_port_t port)
+{
+    const char *key;
+
+    if (!port) {
+        return;
+    }
+    key = apr_psprintf(v->p, "%u", (unsigned int)port);
+    if (!apr_hash_get(v->port_seen, key, APR_HASH_KEY_STRING)) {
+        apr_hash_set(v->port_seen, key, APR_HASH_KEY_STRING, "");
+        APR_ARRAY_PUSH(v->ports, apr_port_t) = port;
+    }
+}
+
+static void list_add(apr_pool_t *p, apr_hash_t *hash, const char *name,
+                     int host)
+{
+    apr_array_header_t *list = apr_hash_get(hash, name, APR_HASH_KEY_STRING);
+
+    if (!list) {
+        list = apr_array_make(p, 1, sizeof(int));
+        apr_hash_set(hash, name, APR_HASH_KEY_STRING, list);
+    }
+    if (!list->nelts || APR_ARRAY_IDX(list, list->nelts - 1, int) != host) {
+        APR_ARRAY_PUSH(list, int) = host;
+    }
+}
+
+static void group_name(apr_pool_t *p, group_t *g, const char *name, int host)
+{
+    if (is_pattern(name)) {
+        wild_add(p, &g->wild, name, host);
+        return;
+    }
+    if (!apr_hash_get(g->exact, name, APR_HASH_KEY_STRING)) {
+        int *first = apr_palloc(p, sizeof(*first));
+        *first = host;
+        apr_hash_set(g->exact, name, APR_HASH_KEY_STRING, first);
+    }
+}
+
+/* Every name host i answers to, into group g. */
+static void group_add(hsts_vhosts_t *v, group_t *g, int i)
+{
+    const hsts_lint_host_t *h = HOST(v, i);
+    int j;
+
+    group_name(v->p, g, h->name, i);
+    for (j = 0; h->names && j < h->names->nelts; j++) {
+        group_name(v->p, g, APR_ARRAY_IDX(h->names, j, const char *), i);
+    }
+    for (j = 0; h->wild_names && j < h->wild_names->nelts; j++) {
+        group_name(v->p, g, APR_ARRAY_IDX(h->wild_names, j, const char *), i);
+    }
+}
+
+/* Whether address j of h is one it lists before (the same address
+ * twice in one <VirtualHost>). */
+static int listed_before(const hsts_lint_host_t *h, int j)
+{
+    const char *key = APR_ARRAY_IDX(h->addrs, j, const char *);
+    int k;
+
+    for (k = 0; k < j; k++) {
+        if (!strcmp(APR_ARRAY_IDX(h->addrs, k, const char *), key)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void index_addrs(hsts_vhosts_t *v, int i)
+{
+    const hsts_lint_host_t *h = HOST(v, i);
+    int j;
+
+    for (j = 0; h->addrs && j < h->addrs->nelts; j++) {
+        const char *key = APR_ARRAY_IDX(h->addrs, j, const char *);
+        group_t *g = apr_hash_get(v->groups, key, APR_HASH_KEY_STRING);
+        apr_port_t port;
+
+        split_addr(v->p, key, &port);
+        note_port(v, port);
+        if (!g) {
+            g = apr_pcalloc(v->p, sizeof(*g));
+            g->first = i;
+            g->exact = apr_hash_make(v->p);
+            wild_init(v->p, &g->wild);
+            apr_hash_set(v->groups, key, APR_HASH_KEY_STRING, g);
+        }
+        else if (listed_before(h, j)) {
+            continue;
+        }
+        group_add(v, g, i);
+    }
+}
+
+/* The names host i names itself (and, for TLS hosts, the ServerName
+ * httpd gave it, for the redirect's port), and its patterns. */
+static void index_names(hsts_vhosts_t *v, int i)
+{
+    const hsts_lint_host_t *h = HOST(v, i);
+    int j;
+
+    if (h->name_set || (h->is_main && h->linted)) {
+        list_add(v->p, v->naming, h->name, i);
+    }
+    if (h->is_tls) {
+        list_add(v->p, v->tls_naming, h->name, i);
+    }
+    for (j = 0; h->names && j < h->names->nelts; j++) {
+        const char *n = APR_ARRAY_IDX(h->names, j, const char *);
+        list_add(v->p, v->naming, n, i);
+        if (h->is_tls) {
+            list_add(v->p, v->tls_naming, n, i);
+        }
+    }
+    for (j = 0; h->wild_names && j < h->wild_names->nelts; j++) {
+        wild_add(v->p, &v->wild, APR_ARRAY_IDX(h->wild_names, j,
+                                               const char *), i);
+    }
+}
+
+static void index_listens(hsts_vhosts_t *v)
+{
+    int i;
+
+    v->listens_known = v->in->listens != NULL;
+    for (i = 0; v->in->listens && i < v->in->listens->nelts; i++) {
+        const char *key = APR_ARRAY_IDX(v->in->listens, i, const char *);
+        apr_port_t port;
+
+        split_addr(v->p, key, &port);
+        apr_hash_set(v->listen, key, APR_HASH_KEY_STRING, "");
+        apr_hash_set(v->listen_port, apr_psprintf(v->p, "%u",
+                                                  (unsigned int)port),
+                     APR_HASH_KEY_STRING, "");
+        note_port(v, port);
+    }
+}
+
+hsts_vhosts_t *hsts_vhosts_make(apr_pool_t *p, const hsts_lint_input_t *in)
+{
+    hsts_vhosts_t *v = apr_pcalloc(p, sizeof(*v));
+    int i, vhosts = 0;
+
+    v->p = p;
+    v->in = in;
+    v->hosts = in->hosts;
+    v->main = -1;
+    v->groups = apr_hash_make(p);
+    v->listen = apr_hash_make(p);
+    v->listen_port = apr_hash_make(p);
+    v->ports = apr_array_make(p, 4, sizeof(apr_port_t));
+    v->port_seen = apr_hash_make(p);
+    v->naming = apr_hash_make(p);
+    v->tls_naming = apr_hash_make(p);
+    v->resolved = apr_hash_make(p);
+    wild_init(p, &v->wild);
+    index_listens(v);
+    for (i = 0; i < v->hosts->nelts; i++) {
+        const hsts_lint_host_t *h = HOST(v, i);
+        if (h->is_main) {
+            v->main = i;
+            continue;
+        }
+        vhosts++;
+        index_addrs(v, i);
+        index_names(v, i);
+    }
+    /* without virtual hosts the main server answers every name */
+    if (v->main >= 0 && !vhosts) {
+        index_names(v, v->main);
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Queries.                                                             */
+
+static const group_t *group_at(const hsts_vhosts_t *v, const char *ip,
+                               apr_port_t port)
+{
+    const group_t *g = NULL;
+
+    if (strcmp(ip, HSTS_ANY_ADDRESS) != 0) {
+        g = apr_hash_get(v->groups, addr_key(v->p, ip, port),
+                         APR_HASH_KEY_STRING);
+        if (!g) {
+            g = apr_hash_get(v->groups, addr_key(v->p, ip, 0),
+                             APR_HASH_KEY_STRING);
+        }
+    }
+    if (!g) {
+        g = apr_hash_get(v->groups, addr_key(v->p, HSTS_ANY_ADDRESS, port),
+                         APR_HASH_KEY_STRING);
+    }
+    if (!g) {
+        g = apr_hash_get(v->groups, addr_key(v->p, HSTS_ANY_ADDRESS, 0),
+                         APR_HASH_KEY_STRING);
+    }
+    return g;
+}
+
+static int listening(const hsts_vhosts_t *v, const char *ip, apr_port_t port,
+                     const group_t *g)
+{
+    if (!v->listens_known) {
+        return g != NULL;
+    }
+    if (apr_hash_get(v->listen, addr_key(v->p, HSTS_ANY_ADDRESS, port),
+                     APR_HASH_KEY_STRING)) {
+        return 1;
+    }
+    if (!strcmp(ip, HSTS_ANY_ADDRESS)) {
+        return apr_hash_get(v->listen_port, apr_psprintf(v->p, "%u",
+                                                         (unsigned int)port),
+                            APR_HASH_KEY_STRING) != NULL;
+    }
+    return apr_hash_get(v->listen, addr_key(v->p, ip, port),
+                        APR_HASH_KEY_STRING) != NULL;
+}
+
+int hsts_vhosts_select(const hsts_vhosts_t *v, const char *ip,
+                       apr_port_t port, const char *name)
+{
+    const group_t *g = group_at(v, ip, port);
+    const int *exact;
+    int wild;
+
+    if (!listening(v, ip, port, g)) {
+        return -1;
+    }
+    if (!g) {
+        return v->main;
+    }
+    exact = apr_hash_get(g->exact, name, APR_HASH_KEY_STRING);
+    wild = wild_first(&g->wild, name, v->in->match);
+    if (exact && (wild < 0 || *exact < wild)) {
+        return *exact;
+    }
+    return wild >= 0 ? wild : g->first;
+}
+
+int hsts_vhosts_default_at(const hsts_vhosts_t *v, const char *ip,
+                           apr_port_t port)
+{
+    const group_t *g = group_at(v, ip, port);
+
+    if (!listening(v, ip, port, g)) {
+        return -1;
+    }
+    return g ? g->first : v->main;
+}
+
+int hsts_vhosts_is_tls_at(const hsts_vhosts_t *v, const char *ip,
+                          apr_port_t port)
+{
+    int d = hsts_vhosts_default_at(v, ip, port);
+
+    return d >= 0 && HOST(v, d)->is_tls;
+}
+
+/* Adds the addresses of host i to out, each once (seen: ip -> ""). */
+static void add_ips(const hsts_vhosts_t *v, int i, apr_hash_t *seen,
+                    apr_array_header_t *specific, int *any)
+{
+    const hsts_lint_host_t *h = HOST(v, i);
+    int j;
+
+    if (h->is_main) {
+        *any = 1;
+        return;
+    }
+    for (j = 0; h->addrs && j < h->addrs->nelts; j++) {
+        apr_port_t port;
+        const char *ip = split_addr(v->p, APR_ARRAY_IDX(h->addrs, j,
+                                                        const char *), &port);
+        if (!strcmp(ip, HSTS_ANY_ADDRESS)) {
+            *any = 1;
+        }
+        else if (!apr_hash_get(seen, ip, APR_HASH_KEY_STRING)) {
+            apr_hash_set(seen, ip, APR_HASH_KEY_STRING, "");
+            APR_ARRAY_PUSH(specific, const char *) = ip;
+        }
+    }
+}
+
+const apr_array_header_t *hsts_vhosts_resolve(const hsts_vhosts_t *v,
+                                              const char *name)
+{
+    apr_array_header_t *ips = apr_hash_get(v->resolved, name,
+                                           APR_HASH_KEY_STRING);
+    const apr_array_header_t *hosts;
+    apr_hash_t *seen;
+    int j, any = 0;
+
+    if (ips) {
+        return ips->nelts ? ips : NULL;
+    }
+    ips = apr_array_make(v->p, 2, sizeof(const char *));
+    seen = apr_hash_make(v->p);
+    hosts = hsts_vhosts_naming(v, name);
+    for (j = 0; hosts && j < hosts->nelts; j++) {
+        add_ips(v, APR_ARRAY_IDX(hosts, j, int), seen, ips, &any);
+    }
+    if (!hosts) {
+        int w = wild_first(&v->wild, name, v->in->match);
+        if (w >= 0) {
+            add_ips(v, w, seen, ips, &any);
+        }
+    }
+    if (any) {
+        APR_ARRAY_PUSH(ips, const char *) = HSTS_ANY_ADDRESS;
+    }
+    apr_hash_set(v->resolved, apr_pstrdup(v->p, name), APR_HASH_KEY_STRING,
+                 ips);
+    return ips->nelts ? ips : NULL;
+}
+
+const apr_array_header_t *hsts_vhosts_resolve_at(const hsts_vhosts_t *v,
+                                                 const char *name, int h)
+{
+    const apr_array_header_t *ips = hsts_vhosts_resolve(v, name);
+    apr_array_header_t *own;
+    int any = 0;
+
+    if (ips) {
+        return ips;
+    }
+    own = apr_array_make(v->p, 2, sizeof(const char *));
+    add_ips(v, h, apr_hash_make(v->p), own, &any);
+    if (any) {
+        APR_ARRAY_PUSH(own, const char *) = HSTS_ANY_ADDRESS;
+    }
+    return own;
+}
+
+const apr_array_header_t *hsts_vhosts_ports(const hsts_vhosts_t *v)
+{
+    return v->ports;
+}
+
+const apr_array_header_t *hsts_vhosts_naming(const hsts_vhosts_t *v,
+                                             const char *name)
+{
+    return apr_hash_get(v->naming, name, APR_HASH_KEY_STRING);
+}
+
+int hsts_vhosts_host_names(const hsts_vhosts_t *v, int i, const char *name)
+{
+    const hsts_lint_host_t *h = HOST(v, i);
+    int j;
+
+    if (!strcmp(h->name, name)) {
+        return 1;
+    }
+    for (j = 0; h->names && j < h->names->nelts; j++) {
+        if (!strcmp(APR_ARRAY_IDX(h->names, j, const char *), name)) {
+            return 1;
+        }
+    }
+    for (j = 0; h->wild_names && j < h->wild_names->nelts; j++) {
+        if (v->in->match(APR_ARRAY_IDX(h->wild_names, j, const char *),
+                         name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+apr_port_t hsts_vhosts_tls_port(const hsts_vhosts_t *v, const char *name)
+{
+    const apr_array_header_t *hosts = apr_hash_get(v->tls_naming, name,
+                                                   APR_HASH_KEY_STRING);
+    int j;
+
+    for (j = 0; hosts && j < hosts->nelts; j++) {
+        if (HOST(v, APR_ARRAY_IDX(hosts, j, int))->port == 443) {
+            return 443;
+        }
+    }
+    return hosts ? HOST(v, APR_ARRAY_IDX(hosts, 0, int))->port : 443;
+}
+
+static int md_covers(const hsts_lint_host_t *h, const char *name)
+{
+    int j;
+
+    for (j = 0; h->md_names && j < h->md_names->nelts; j++) {
+        if (!strcmp(APR_ARRAY_IDX(h->md_names, j, const char *), name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int hsts_vhosts_covers(const hsts_vhosts_t *v, int i, const char *name)
+{
+    const hsts_lint_host_t *h = HOST(v, i);
+    int j;
+
+    if (h->cert_by_md || !h->cert_files || !h->cert_files->nelts
+        || !v->in->certs) {
+        return hsts_vhosts_host_names(v, i, name) || md_covers(h, name);
+    }
+    for (j = 0; j < h->cert_files->nelts; j++) {
+        const hsts_cert_t *cert = hsts_cert_get(
+            v->in->certs, APR_ARRAY_IDX(h->cert_files, j, const char *),
+            h->chain_file);
+        if (!hsts_cert_expiry(cert)) {
+            return hsts_vhosts_host_names(v, i, name);
+        }
+        if (hsts_cert_covers(cert, name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
