@@ -467,8 +467,8 @@ static void read_level(apr_pool_t *p, hsts_conftree_t *tree,
     }
 }
 
-/* An address as the lint keys it: "*" for the wildcard, a literal in
- * its canonical form, IPv6 in brackets. */
+/* An address as the lint keys it: "*" for the wildcard (and a name), a
+ * literal in its canonical form, IPv6 in brackets. */
 static const char *ip_key(apr_pool_t *p, const char *host)
 {
     unsigned char buf[16];
@@ -489,7 +489,9 @@ static const char *ip_key(apr_pool_t *p, const char *host)
         inet_ntop(AF_INET, buf, text, sizeof(text));
         return strcmp(text, "0.0.0.0") ? apr_pstrdup(p, text) : "*";
     }
-    return apr_pstrdup(p, host);
+    /* a host name (Listen localhost:80): httpd resolves it, the lint does
+     * not, so it may be any address */
+    return "*";
 }
 
 static const char *addr_key(apr_pool_t *p, const char *ip, apr_port_t port)

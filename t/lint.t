@@ -532,7 +532,7 @@ my %level_on = (error => 'warn', warning => 'warn', info => 'info');
 my %level_strict = (error => 'error', warning => 'warn', info => 'info');
 
 plan tests => 7 * @codes + grep({ defined $_->[7] } @codes) + 2 * @verdicts
-                + 32;
+                + 33;
 
 # The summary line of $host in $out, or ''.
 sub summary_of {
@@ -643,6 +643,14 @@ for my $v (@verdicts) {
     is_deeply([hsts_lines($out)], [],
               'compliant with HSTSPolicy and HSTSRedirect in the server '
               . 'config: nothing at warn level') or diag($out);
+
+    # Listen with a host name: httpd resolves it, the lint takes it for
+    # any address
+    ($status, $out) = lint("Listen localhost:$T\n" . $compliant,
+                           listen => [$P]);
+    is_deeply([hsts_lines($out)], [],
+              'compliant, Listen localhost:443: port 443 is listened on')
+        or diag($out);
 
     # a TLS vhost inside <IfModule>, as in Debian's default-ssl.conf
     ($status, $out) = lint(plain_host() . "<IfModule ssl_module>\n"
