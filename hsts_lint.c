@@ -15,6 +15,27 @@
 /* ------------------------------------------------------------------ */
 /* Hosts and their values.                                              */
 
+int hsts_header_action_of(const char *action, hsts_header_action_e *kind)
+{
+    static const struct {
+        const char *name;
+        hsts_header_action_e kind;
+    } actions[] = {
+        { "set", HSTS_HEADER_SET }, { "setifempty", HSTS_HEADER_SETIFEMPTY },
+        { "add", HSTS_HEADER_ADD }, { "append", HSTS_HEADER_APPEND },
+        { "merge", HSTS_HEADER_MERGE }
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        if (!strcasecmp(action, actions[i].name)) {
+            *kind = actions[i].kind;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int hsts_lint_host_sends_sts(const hsts_lint_host_t *host)
 {
     return host->hsts || (host->header_rules && host->header_rules->nelts);

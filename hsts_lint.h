@@ -178,6 +178,10 @@ typedef struct {
     apr_array_header_t *verdicts;  /* hsts_verdict_t, in host order */
 } hsts_lint_result_t;
 
+/* The action of a Header directive ("set", "add"...) that sends a value
+ * of its own; 0 for the others (unset, edit, echo, note). */
+int hsts_header_action_of(const char *action, hsts_header_action_e *kind);
+
 /* Whether a host sends Strict-Transport-Security (an "HSTS host" when it
  * is TLS), and whether what it sends carries preload ("preload intent"). */
 int hsts_lint_host_sends_sts(const hsts_lint_host_t *host);

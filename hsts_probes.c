@@ -594,24 +594,34 @@ void hsts_probes_preload(lint_t *l, int host)
 /* ------------------------------------------------------------------ */
 /* Other hosts' names: subdomains, plain ports, HSTSRedirect targets.   */
 
-/* Whether host s answers name on one of its own addresses. */
-static int answers_on_own_address(const lint_t *l, int s, const char *name,
-                                  apr_port_t *port)
+/* The first port of host s's own addresses (other than skip) on which it
+ * answers name, or 0. */
+static apr_port_t answering_port(const lint_t *l, int s, const char *name,
+                                 apr_port_t skip)
 {
     const hsts_lint_host_t *h = HOST(l, s);
     int j;
 
     for (j = 0; h->addrs && j < h->addrs->nelts; j++) {
-        const char *addr = APR_ARRAY_IDX(h->addrs, j, const char *);
-        const char *colon = strrchr(addr, ':');
-        apr_port_t p = colon ? (apr_port_t)atoi(colon + 1) : 0;
-        if (p && hsts_vhosts_select(l->v, apr_pstrmemdup(
-                                        l->p, addr, (apr_size_t)(colon - addr)),
-                                    p, name) == s) {
-            *port = p;
-            return 1;
+        apr_port_t port;
+        const char *ip = hsts_vhosts_split(l->p, APR_ARRAY_IDX(h->addrs, j,
+                                                               const char *),
+                                           &port);
+        if (port && port != skip
+            && hsts_vhosts_select(l->v, ip, port, name) == s) {
+            return port;
         }
     }
+    return 0;
+}
+
+/* Whether host s was reported already; it is from now on. */
+static int reported_before(const lint_t *l, apr_hash_t *reported, int s)
+{
+    if (apr_hash_get(reported, &s, sizeof(s))) {
+        return 1;
+    }
+    apr_hash_set(reported, apr_pmemdup(l->p, &s, sizeof(s)), sizeof(s), "");
     return 0;
 }
 
@@ -643,18 +653,16 @@ static void subdomain_http_only(lint_t *l, int host, const char *sub,
 
         if (HOST(l, s)->is_tls || HOST(l, s)->is_main
             || apr_hash_get(reported, &s, sizeof(s))
-            || !answers_on_own_address(l, s, sub, &port)) {
+            || !(port = answering_port(l, s, sub, 0))) {
             continue;
         }
         if (!checked++ && served_over_tls(l, sub)) {
             return;
         }
         answer_of(l, s, sub, 0, &a);
-        if (a.kind != HSTS_ANSWER_CONTENT) {
+        if (a.kind != HSTS_ANSWER_CONTENT || reported_before(l, reported, s)) {
             continue;
         }
-        apr_hash_set(reported, apr_pmemdup(l->p, &s, sizeof(s)), sizeof(s),
-                     "");
         hsts_lint_finding(l, host, HSTS_C_SUBDOMAINS_HTTP_ONLY,
             apr_psprintf(l->p, "With includeSubDomains every subdomain of %s "
                          "must use HTTPS, but %s is served only over plain "
@@ -686,43 +694,29 @@ static void plain_port(lint_t *l, int host, const char *name, int s,
 {
     const hsts_lint_host_t *h = HOST(l, s);
     const char *scheme, *target;
-    apr_port_t https = 0;
+    apr_port_t https = 0, port;
     hsts_answer_t a;
-    int j;
 
     answer_of(l, s, name, 0, &a);
     if (a.kind != HSTS_ANSWER_REDIRECT
         || !hsts_url_parse(l->p, a.location, &scheme, &target, &https)
-        || strcmp(scheme, "https") != 0 || https == 443) {
+        || strcmp(scheme, "https") != 0 || https == 443
+        || !(port = answering_port(l, s, name, 80))
+        || reported_before(l, reported, s)) {
         return;
     }
-    for (j = 0; h->addrs && j < h->addrs->nelts; j++) {
-        const char *addr = APR_ARRAY_IDX(h->addrs, j, const char *);
-        const char *colon = strrchr(addr, ':');
-        apr_port_t port = colon ? (apr_port_t)atoi(colon + 1) : 0;
-
-        if (!port || port == 80 || apr_hash_get(reported, &s, sizeof(s))
-            || hsts_vhosts_select(l->v, apr_pstrmemdup(
-                                      l->p, addr, (apr_size_t)(colon - addr)),
-                                  port, name) != s) {
-            continue;
-        }
-        apr_hash_set(reported, apr_pmemdup(l->p, &s, sizeof(s)), sizeof(s),
-                     "");
-        hsts_lint_finding(l, host, HSTS_C_CONFIG_HTTP_NONDEFAULT_PORT,
-            apr_psprintf(l->p, "The name %s is served over plain HTTP on port "
-                         "%u by %s (%s), which redirects clients to HTTPS on "
-                         "port %u: browsers that hold this host's policy "
-                         "turn http://%s:%u/ into https://%s:%u/ (RFC 6797 "
-                         "8.3), which port %u cannot answer. Serve plain HTTP "
-                         "on port 80, or, if a port mapping publishes port %u "
-                         "as 80 and %u as 443, set HSTSRedirectPort 443 in "
-                         "that host.", name, (unsigned int)port,
-                         hsts_lint_host_id(l, s, port), h->where,
-                         (unsigned int)https, name, (unsigned int)port, name,
-                         (unsigned int)port, (unsigned int)port,
-                         (unsigned int)port, (unsigned int)https));
-    }
+    hsts_lint_finding(l, host, HSTS_C_CONFIG_HTTP_NONDEFAULT_PORT,
+        apr_psprintf(l->p, "The name %s is served over plain HTTP on port %u "
+                     "by %s (%s), which redirects clients to HTTPS on port "
+                     "%u: browsers that hold this host's policy turn "
+                     "http://%s:%u/ into https://%s:%u/ (RFC 6797 8.3), "
+                     "which port %u cannot answer. Serve plain HTTP on port "
+                     "80, or, if a port mapping publishes port %u as 80 and "
+                     "%u as 443, set HSTSRedirectPort 443 in that host.",
+                     name, (unsigned int)port, hsts_lint_host_id(l, s, port),
+                     h->where, (unsigned int)https, name, (unsigned int)port,
+                     name, (unsigned int)port, (unsigned int)port,
+                     (unsigned int)port, (unsigned int)https));
 }
 
 void hsts_probes_plain_ports(lint_t *l, int host)
@@ -783,11 +777,9 @@ void hsts_probes_redirect_targets(lint_t *l, int host)
         const char *id;
 
         if (t < 0 || hsts_lint_host_sends_sts(HOST(l, t))
-            || apr_hash_get(reported, &t, sizeof(t))) {
+            || reported_before(l, reported, t)) {
             continue;
         }
-        apr_hash_set(reported, apr_pmemdup(l->p, &t, sizeof(t)), sizeof(t),
-                     "");
         id = hsts_lint_host_id(l, t, 0);
         hsts_lint_finding(l, host, HSTS_C_RESPONSE_NO_HEADER,
             apr_psprintf(l->p, "HSTSRedirect sends http://%s/ to HTTPS, "

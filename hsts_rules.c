@@ -640,6 +640,32 @@ void hsts_rules_answer(apr_pool_t *p, const hsts_lint_input_t *in,
     }
 }
 
+int hsts_rule_kind_of(const char *directive, hsts_rule_kind_e *kind)
+{
+    static const struct {
+        const char *name;
+        hsts_rule_kind_e kind;
+    } kinds[] = {
+        { "RewriteCond", HSTS_RULE_REWRITE_COND },
+        { "RewriteRule", HSTS_RULE_REWRITE },
+        { "Redirect", HSTS_RULE_REDIRECT },
+        { "RedirectPermanent", HSTS_RULE_REDIRECT_PERMANENT },
+        { "RedirectTemp", HSTS_RULE_REDIRECT_TEMP },
+        { "RedirectMatch", HSTS_RULE_REDIRECT_MATCH },
+        { "ProxyPass", HSTS_RULE_PROXY },
+        { "ProxyPassMatch", HSTS_RULE_PROXY_MATCH }
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        if (!strcasecmp(directive, kinds[i].name)) {
+            *kind = kinds[i].kind;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int hsts_url_parse(apr_pool_t *p, const char *url, const char **scheme,
                    const char **host, apr_port_t *port)
 {

@@ -41,6 +41,10 @@ void hsts_rules_answer(apr_pool_t *p, const hsts_lint_input_t *in,
                        const apr_array_header_t *rules, const char *name,
                        int tls, hsts_answer_t *out);
 
+/* The kind of rule a directive (RewriteRule, Redirect...) makes; 0 when
+ * it makes none. */
+int hsts_rule_kind_of(const char *directive, hsts_rule_kind_e *kind);
+
 /* A URL's parts: scheme and host lower case, host without brackets or
  * port; 0 when url is not an absolute http(s) URL. */
 int hsts_url_parse(apr_pool_t *p, const char *url, const char **scheme,

@@ -124,8 +124,7 @@ struct hsts_vhosts_t {
 
 #define HOST(v, i) (&APR_ARRAY_IDX((v)->hosts, (i), hsts_lint_host_t))
 
-/* Splits "ip:port" (ip may be "[v6]"; port "*" for any: 0). */
-static const char *split_addr(apr_pool_t *p, const char *addr,
+const char *hsts_vhosts_split(apr_pool_t *p, const char *addr,
                               apr_port_t *port)
 {
     const char *colon = strrchr(addr, ':');
@@ -225,7 +224,7 @@ static void index_addrs(hsts_vhosts_t *v, int i)
         group_t *g = apr_hash_get(v->groups, key, APR_HASH_KEY_STRING);
         apr_port_t port;
 
-        split_addr(v->p, key, &port);
+        hsts_vhosts_split(v->p, key, &port);
         note_port(v, port);
         if (!g) {
             g = apr_pcalloc(v->p, sizeof(*g));
@@ -276,7 +275,7 @@ static void index_listens(hsts_vhosts_t *v)
         const char *key = APR_ARRAY_IDX(v->in->listens, i, const char *);
         apr_port_t port;
 
-        split_addr(v->p, key, &port);
+        hsts_vhosts_split(v->p, key, &port);
         apr_hash_set(v->listen, key, APR_HASH_KEY_STRING, "");
         apr_hash_set(v->listen_port, apr_psprintf(v->p, "%u",
                                                   (unsigned int)port),
@@ -420,7 +419,7 @@ static void add_ips(const hsts_vhosts_t *v, int i, apr_hash_t *seen,
     }
     for (j = 0; h->addrs && j < h->addrs->nelts; j++) {
         apr_port_t port;
-        const char *ip = split_addr(v->p, APR_ARRAY_IDX(h->addrs, j,
+        const char *ip = hsts_vhosts_split(v->p, APR_ARRAY_IDX(h->addrs, j,
                                                         const char *), &port);
         if (!strcmp(ip, HSTS_ANY_ADDRESS)) {
             *any = 1;

@@ -26,6 +26,11 @@ hsts_vhosts_t *hsts_vhosts_make(apr_pool_t *p, const hsts_lint_input_t *in);
 /* "*" for an address no IP-based virtual host claims. */
 #define HSTS_ANY_ADDRESS "*"
 
+/* The ip of an "ip:port" address as the hosts give them, and its port
+ * (0 for "*"). */
+const char *hsts_vhosts_split(apr_pool_t *p, const char *addr,
+                              apr_port_t *port);
+
 /*
  * The host that answers a request for name arriving on ip:port (ip "*":
  * an address no IP-based virtual host claims), or -1 when nothing

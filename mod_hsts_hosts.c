@@ -24,6 +24,7 @@
 #include "ap_regex.h"
 
 #include "mod_hsts_private.h"
+#include "hsts_rules.h"
 
 APLOG_USE_MODULE(hsts);
 
@@ -91,27 +92,6 @@ static int ssl_engine_value(apr_pool_t *p, const char *args)
     return strcasecmp(value, "off") != 0 && strcasecmp(value, "optional") != 0;
 }
 
-static int header_action(const char *action, hsts_header_action_e *kind)
-{
-    static const struct {
-        const char *name;
-        hsts_header_action_e kind;
-    } actions[] = {
-        { "set", HSTS_HEADER_SET }, { "setifempty", HSTS_HEADER_SETIFEMPTY },
-        { "add", HSTS_HEADER_ADD }, { "append", HSTS_HEADER_APPEND },
-        { "merge", HSTS_HEADER_MERGE }
-    };
-    apr_size_t i;
-
-    for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
-        if (!strcasecmp(action, actions[i].name)) {
-            *kind = actions[i].kind;
-            return 1;
-        }
-    }
-    return 0; /* unset, edit, echo, note: sends no value of its own */
-}
-
 /* A Header directive that sends Strict-Transport-Security, if this is one. */
 static void read_header(apr_pool_t *p, const ap_directive_t *d,
                         const char *scope, ctx_e ctx, section_t *sec)
@@ -131,7 +111,7 @@ static void read_header(apr_pool_t *p, const ap_directive_t *d,
     }
     name = ap_getword_conf(p, &args);
     if (strcasecmp(name, HSTS_HEADER_NAME) != 0
-        || !header_action(action, &kind)) {
+        || !hsts_header_action_of(action, &kind)) {
         return;
     }
     if (!sec->header_rules) {
@@ -148,32 +128,6 @@ static void read_header(apr_pool_t *p, const ap_directive_t *d,
 
 /* ------------------------------------------------------------------ */
 /* Rules that may redirect "/": mod_rewrite, mod_alias, mod_proxy.     */
-
-static int rule_kind(const char *name, hsts_rule_kind_e *kind)
-{
-    static const struct {
-        const char *name;
-        hsts_rule_kind_e kind;
-    } kinds[] = {
-        { "RewriteCond", HSTS_RULE_REWRITE_COND },
-        { "RewriteRule", HSTS_RULE_REWRITE },
-        { "Redirect", HSTS_RULE_REDIRECT },
-        { "RedirectPermanent", HSTS_RULE_REDIRECT_PERMANENT },
-        { "RedirectTemp", HSTS_RULE_REDIRECT_TEMP },
-        { "RedirectMatch", HSTS_RULE_REDIRECT_MATCH },
-        { "ProxyPass", HSTS_RULE_PROXY },
-        { "ProxyPassMatch", HSTS_RULE_PROXY_MATCH }
-    };
-    apr_size_t i;
-
-    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        if (!strcasecmp(name, kinds[i].name)) {
-            *kind = kinds[i].kind;
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* Whether a RewriteRule (its arguments) can answer with a redirect or
  * hand the request on: an R or P flag, or an absolute URL. */
@@ -359,7 +313,7 @@ static int read_mapping(apr_pool_t *p, const ap_directive_t *d, ctx_e ctx,
     const char *name = d->directive;
     hsts_rule_kind_e kind;
 
-    if (rule_kind(name, &kind)) {
+    if (hsts_rule_kind_of(name, &kind)) {
         read_rule(p, d, kind, ctx, sec);
         return 1;
     }

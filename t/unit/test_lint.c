@@ -147,18 +147,9 @@ static void set_policy(hsts_lint_host_t *h, const char *text)
 /* "[always-]action[@scope]=value" */
 static int set_header(hsts_lint_host_t *h, const char *key, const char *value)
 {
-    static const struct {
-        const char *name;
-        hsts_header_action_e action;
-    } actions[] = {
-        { "set", HSTS_HEADER_SET }, { "setifempty", HSTS_HEADER_SETIFEMPTY },
-        { "add", HSTS_HEADER_ADD }, { "append", HSTS_HEADER_APPEND },
-        { "merge", HSTS_HEADER_MERGE }
-    };
     hsts_header_rule_t r;
     const char *at = strchr(key, '@');
     char *action;
-    apr_size_t i;
 
     memset(&r, 0, sizeof(r));
     r.always = !strncmp(key, "always-", 7);
@@ -169,40 +160,11 @@ static int set_header(hsts_lint_host_t *h, const char *key, const char *value)
     r.root = !at || !strcmp(at + 1, "R");
     r.value = untilde(value);
     r.where = where_in(h, 2 + h->header_rules->nelts);
-    for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
-        if (!strcmp(action, actions[i].name)) {
-            r.action = actions[i].action;
-            APR_ARRAY_PUSH(h->header_rules, hsts_header_rule_t) = r;
-            return 1;
-        }
+    if (!hsts_header_action_of(action, &r.action)) {
+        return 0;
     }
-    return 0;
-}
-
-static hsts_rule_kind_e rule_kind(const char *directive)
-{
-    static const struct {
-        const char *name;
-        hsts_rule_kind_e kind;
-    } kinds[] = {
-        { "RewriteCond", HSTS_RULE_REWRITE_COND },
-        { "RewriteRule", HSTS_RULE_REWRITE },
-        { "Redirect", HSTS_RULE_REDIRECT },
-        { "RedirectPermanent", HSTS_RULE_REDIRECT_PERMANENT },
-        { "RedirectTemp", HSTS_RULE_REDIRECT_TEMP },
-        { "RedirectMatch", HSTS_RULE_REDIRECT_MATCH },
-        { "ProxyPass", HSTS_RULE_PROXY },
-        { "ProxyPassMatch", HSTS_RULE_PROXY_MATCH }
-    };
-    apr_size_t i;
-
-    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        if (!strcmp(directive, kinds[i].name)) {
-            return kinds[i].kind;
-        }
-    }
-    printf("# unknown rule %s\n", directive);
-    exit(2);
+    APR_ARRAY_PUSH(h->header_rules, hsts_header_rule_t) = r;
+    return 1;
 }
 
 /* "Directive|arg|arg|arg" into rules. */
@@ -219,7 +181,13 @@ static void add_rule(const hsts_lint_host_t *h, apr_array_header_t **rules,
     r = apr_array_push(*rules);
     memset(r, 0, sizeof(*r));
     r->directive = apr_strtok(copy, "|", &state);
-    r->kind = opaque ? HSTS_RULE_OPAQUE : rule_kind(r->directive);
+    if (!hsts_rule_kind_of(r->directive, &r->kind)) {
+        printf("# unknown rule %s\n", r->directive);
+        exit(2);
+    }
+    if (opaque) {
+        r->kind = HSTS_RULE_OPAQUE;
+    }
     while (n < 3 && (w = apr_strtok(NULL, "|", &state)) != NULL) {
         r->arg[n++] = w;
     }
