@@ -47,12 +47,15 @@
 /* ------------------------------------------------------------------ */
 /* Once per start or restart.                                          */
 
-/* The certificate findings of a host: "tls.cert.*" and "domain.tls.*". */
+/* The certificate findings of a host: "tls.cert.*" and "domain.tls.*",
+ * but for domain.tls.cannot_connect, which is about the port. */
 static int is_certificate_code(hsts_code_e code)
 {
     const char *name = hsts_code_name(code);
 
-    return !strncmp(name, "tls.cert.", 9) || !strncmp(name, "domain.tls.", 11);
+    return code != HSTS_C_DOMAIN_TLS_CANNOT_CONNECT
+           && (!strncmp(name, "tls.cert.", 9)
+               || !strncmp(name, "domain.tls.", 11));
 }
 
 /* The findings about a certificate's expiry: requests judge the date. */

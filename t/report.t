@@ -24,7 +24,7 @@ use HSTS::Httpd ();
 use HSTS::Assert qw(no_crash);
 use HSTS::Report qw(parse_metrics sample table_hosts days_until);
 
-plan tests => 71;
+plan tests => 73;
 
 my $top = HSTS::Httpd::top_dir();
 my ($tls, $plain) = HSTS::Httpd::free_ports(2);
@@ -181,6 +181,9 @@ ok($codes{'header.preloadable.max_age.below_1_year'}
    'JSON: a finding with its fix');
 ok($codes{'tls.cert.name_mismatch'} && $codes{'tls.cert.name_mismatch'}{ignored},
    'JSON: an ignored finding is marked so');
+ok($codes{'domain.tls.cannot_connect'}, 'JSON: blocked.example.org is not served on 443');
+is($blocked->{certificate}, 'ok',
+   'JSON: ... which is not a certificate problem (nor is the ignored finding)');
 
 my $soon = $hosts{$id{soon}};
 is($soon->{certificate}, 'expires soon', 'JSON: a certificate within 30 days');
