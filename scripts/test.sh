@@ -63,8 +63,12 @@ echo "== suite"
 perl t/TEST.PL
 set +e
 t/TEST -clean >/dev/null 2>&1
-t/TEST -apxs "$(grep "^APXS = " Makefile | sed "s/^APXS = //")" "$@" 2>&1 | tee "$log"
-status=$?
+# Verbose, so that a failing test's diagnostics are shown (Apache::Test
+# sends them to STDOUT, which a quiet harness drops); each passing test's
+# "ok" line is left out of the display, not out of the log.
+t/TEST -verbose -apxs "$(grep "^APXS = " Makefile | sed "s/^APXS = //")" "$@" 2>&1 \
+    | tee "$log" | grep -v -e '^ok ' -e '^# Using Apache/Test.pm'
+status=${PIPESTATUS[0]}
 set -e
 
 # The last line: what ran, from Test::Harness's own summary.
