@@ -20,10 +20,7 @@
 #include "hsts_issue.h"
 #include "hsts_policy.h"
 #include "hsts_cert.h"
-
-/* Whether name matches a wildcard ServerAlias pattern ('*' and '?'), the
- * way httpd matches them; the glue passes httpd's own matcher. */
-typedef int (*hsts_name_match_fn)(const char *pattern, const char *name);
+#include "hsts_wild.h"
 
 /*
  * Matches subject against a regular expression the way httpd does (its

@@ -826,13 +826,10 @@ apr_array_header_t *hsts_hosts_read(apr_pool_t *p, const hsts_conftree_t *tree,
 
 struct hsts_tls_ports_t {
     apr_hash_t *exact;               /* lower-case name -> apr_port_t * */
-    apr_array_header_t *wild;        /* wild_port_t, in file order */
+    hsts_wild_t *wild;               /* patterns -> index into ports */
+    apr_array_header_t *ports;       /* apr_port_t of each pattern, in
+                                      * file order */
 };
-
-typedef struct {
-    const char *pattern;
-    apr_port_t port;
-} wild_port_t;
 
 /* 443 wins over any other port; otherwise the host first in the file. */
 static void port_note(apr_pool_t *p, apr_hash_t *exact, const char *name,
@@ -858,7 +855,8 @@ const hsts_tls_ports_t *hsts_tls_ports_make(apr_pool_t *p,
     int i, j;
 
     ports->exact = apr_hash_make(p);
-    ports->wild = apr_array_make(p, 1, sizeof(wild_port_t));
+    ports->wild = hsts_wild_make(p);
+    ports->ports = apr_array_make(p, 1, sizeof(apr_port_t));
     for (i = 0; i < hosts->nelts; i++) {
         const hsts_lint_host_t *h = &all[i];
         /* the main server serves names only when there is no virtual host */
@@ -871,10 +869,11 @@ const hsts_tls_ports_t *hsts_tls_ports_make(apr_pool_t *p,
                       h->port);
         }
         for (j = 0; j < h->wild_names->nelts; j++) {
-            wild_port_t *w = apr_array_push(ports->wild);
-            w->pattern = apr_pstrdup(p, APR_ARRAY_IDX(h->wild_names, j,
-                                                      const char *));
-            w->port = h->port;
+            hsts_wild_add(ports->wild,
+                          apr_pstrdup(p, APR_ARRAY_IDX(h->wild_names, j,
+                                                       const char *)),
+                          ports->ports->nelts);
+            APR_ARRAY_PUSH(ports->ports, apr_port_t) = h->port;
         }
     }
     return ports;
@@ -923,18 +922,14 @@ int hsts_regex_match(void *ctx, apr_pool_t *p, const char *pattern,
 apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host)
 {
     const apr_port_t *port;
-    const wild_port_t *wild = (const wild_port_t *)ports->wild->elts;
-    int i;
+    int first;
 
     /* names are stored lower-case; httpd lower-cases request host names */
     port = apr_hash_get(ports->exact, host, APR_HASH_KEY_STRING);
     if (port) {
         return *port;
     }
-    for (i = 0; i < ports->wild->nelts; i++) {
-        if (hsts_alias_match(wild[i].pattern, host)) {
-            return wild[i].port;
-        }
-    }
-    return 443;
+    /* the first pattern in the file that matches */
+    first = hsts_wild_first(ports->wild, host, hsts_alias_match);
+    return first >= 0 ? APR_ARRAY_IDX(ports->ports, first, apr_port_t) : 443;
 }
