@@ -10,6 +10,8 @@
 #include <apr_strings.h>
 #include <apr_hash.h>
 
+#include <stdarg.h>
+
 #include "hsts_lint_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -141,6 +143,20 @@ void hsts_lint_finding(lint_t *l, int host, hsts_code_e code,
 {
     finding_as(l, host, code, hsts_code_severity(code, l->preload[host]),
                message);
+}
+
+void hsts_lint_findingf(lint_t *l, int host, hsts_code_e code,
+                        const char *fmt, ...)
+{
+    const char *message = "";
+    va_list ap;
+
+    if (!l->in->quiet || !(l->in->quiet[host] & HSTS_CODE_BIT(code))) {
+        va_start(ap, fmt);
+        message = apr_pvsprintf(l->p, fmt, ap);
+        va_end(ap);
+    }
+    hsts_lint_finding(l, host, code, message);
 }
 
 static void finding(lint_t *l, int host, hsts_code_e code,
@@ -417,6 +433,64 @@ static void check_certificate(lint_t *l, int host)
     }
 }
 
+/* Whether check_certificate() reads the certificates of a host. */
+static int checks_certificates(const hsts_lint_host_t *h)
+{
+    return h->linted && h->is_tls && !h->cert_by_md && h->cert_files
+           && hsts_lint_host_sends_sts(h);
+}
+
+void hsts_lint_read_ahead(apr_pool_t *p, const hsts_lint_input_t *in)
+{
+    apr_array_header_t *paths = apr_array_make(p, in->hosts->nelts + 1,
+                                               sizeof(const char *));
+    int i;
+
+    for (i = 0; in->certs && i < in->hosts->nelts; i++) {
+        const hsts_lint_host_t *h = &APR_ARRAY_IDX(in->hosts, i,
+                                                   hsts_lint_host_t);
+        if (checks_certificates(h)) {
+            apr_array_cat(paths, h->cert_files);
+            if (h->chain_file) {
+                APR_ARRAY_PUSH(paths, const char *) = h->chain_file;
+            }
+        }
+    }
+    if (in->certs) {
+        hsts_cert_read_ahead(in->certs, paths);
+    }
+}
+
+/*
+ * Reads the certificates check_certificate() will check, and has the
+ * store parse and verify at once what its cache does not know (on
+ * several threads when much is new).
+ */
+static void prepare_certificates(lint_t *l)
+{
+    int i, j;
+
+    for (i = 0; l->in->certs && i < l->hosts->nelts; i++) {
+        const hsts_lint_host_t *h = HOST(l, i);
+
+        if (!checks_certificates(h)) {
+            continue;
+        }
+        for (j = 0; j < h->cert_files->nelts; j++) {
+            hsts_cert_t *cert = hsts_cert_get(l->in->certs,
+                                              APR_ARRAY_IDX(h->cert_files, j,
+                                                            const char *),
+                                              h->chain_file);
+            if (l->preload[i]) {
+                hsts_cert_want_chain(l->in->certs, cert);
+            }
+        }
+    }
+    if (l->in->certs) {
+        hsts_cert_prepare(l->in->certs);
+    }
+}
+
 static void lint_host(lint_t *l, int host)
 {
     const hsts_lint_host_t *h = HOST(l, host);
@@ -477,6 +551,7 @@ void hsts_lint_run(apr_pool_t *p, const hsts_lint_input_t *in,
     }
     l.v = hsts_vhosts_make(p, in);
     hsts_probes_index(&l);
+    prepare_certificates(&l);
     for (i = 0; i < in->hosts->nelts; i++) {
         if (HOST(&l, i)->linted) {
             lint_host(&l, i);

@@ -149,6 +149,10 @@ typedef struct {
     void *regex_ctx;
     hsts_cert_store_t *certs;         /* reads the hosts' certificates */
     apr_time_t now;                   /* for certificate dates */
+    const hsts_code_set_t *quiet;     /* per host: the codes whose messages
+                                       * no one reads (HSTSLintIgnore, and
+                                       * no report page): their findings
+                                       * are made without one; NULL: none */
 } hsts_lint_input_t;
 
 typedef struct {
@@ -193,6 +197,11 @@ const char *hsts_lint_host_value(apr_pool_t *p, const hsts_lint_host_t *host);
 const char *hsts_verdict_sentence(apr_pool_t *p, const char *value,
                                   hsts_preload_e preload,
                                   const char *blocked_by);
+
+/* Starts reading the certificate files hsts_lint_run() will check (see
+ * hsts_cert_read_ahead()), so that the caller's work until then and the
+ * reading overlap. */
+void hsts_lint_read_ahead(apr_pool_t *p, const hsts_lint_input_t *in);
 
 /*
  * Checks every linted host against the preload requirements and the other

@@ -39,6 +39,15 @@ const char *hsts_lint_host_id(const lint_t *l, int host, apr_port_t port);
 void hsts_lint_finding(lint_t *l, int host, hsts_code_e code,
                        const char *message);
 
+/* The same with its message formatted (apr_psprintf), unless no one will
+ * read it (hsts_lint_input_t.quiet): then it has none (""). */
+void hsts_lint_findingf(lint_t *l, int host, hsts_code_e code,
+                        const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
 /* Whether a host sends Strict-Transport-Security as an HSTS host: a TLS
  * host with an STS value, or a plain one behind a trusted proxy. */
 int hsts_lint_is_hsts_host(const hsts_lint_host_t *h);

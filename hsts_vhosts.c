@@ -44,9 +44,8 @@ struct hsts_vhosts_t {
     apr_hash_t *tls_naming;         /* name -> apr_array of int: TLS hosts
                                      * whose ServerName or alias it is */
     hsts_wild_t *wild;              /* every host's patterns */
-    apr_hash_t *names_of;           /* name -> apr_array of int: the hosts
-                                     * whose ServerName (set or inherited)
-                                     * or ServerAlias it is, ascending */
+    apr_hash_t *main_names;         /* the main server's aliases, when
+                                     * naming does not hold them */
     hsts_wild_t **own_wild;         /* per host with many patterns: them */
     apr_hash_t *resolved;           /* name -> apr_array of ips (cache) */
 };
@@ -69,10 +68,45 @@ const char *hsts_vhosts_split(apr_pool_t *p, const char *addr,
     return apr_pstrmemdup(p, addr, (apr_size_t)(colon - addr));
 }
 
-static const char *addr_key(apr_pool_t *p, const char *ip, apr_port_t port)
+/* "ip:port" ("ip:*" for port 0) in buf, or from p when it is too long:
+ * the queries look keys up thousands of times and keep none. */
+#define KEY_SIZE 80
+
+/* The decimal digits of port into buf (at least 6 bytes), NUL ended. */
+static char *port_text(char *buf, apr_port_t port)
 {
-    return port ? apr_psprintf(p, "%s:%u", ip, (unsigned int)port)
-                : apr_pstrcat(p, ip, ":*", NULL);
+    char digits[6];
+    int n = 0;
+
+    do {
+        digits[n++] = (char)('0' + port % 10);
+        port = (apr_port_t)(port / 10);
+    } while (port);
+    while (n) {
+        *buf++ = digits[--n];
+    }
+    *buf = '\0';
+    return buf;
+}
+
+static const char *addr_key(char *buf, apr_pool_t *p, const char *ip,
+                            apr_port_t port)
+{
+    apr_size_t n = strlen(ip);
+
+    if (n + 8 > KEY_SIZE) {
+        return port ? apr_psprintf(p, "%s:%u", ip, (unsigned int)port)
+                    : apr_pstrcat(p, ip, ":*", NULL);
+    }
+    memcpy(buf, ip, n);
+    buf[n] = ':';
+    if (port) {
+        port_text(buf + n + 1, port);
+    }
+    else {
+        memcpy(buf + n + 1, "*", 2);
+    }
+    return buf;
 }
 
 static void note_port(hsts_vhosts_t *v, apr_port_t port)
@@ -198,18 +232,13 @@ static void index_names(hsts_vhosts_t *v, int i)
     }
 }
 
-/* What hsts_vhosts_host_names() looks up: every host's names, and the
- * patterns of hosts with many. */
-static void index_own_names(hsts_vhosts_t *v, int i)
+/* What hsts_vhosts_host_names() looks up besides naming: the patterns
+ * of hosts with many. */
+static void index_own_patterns(hsts_vhosts_t *v, int i)
 {
     const hsts_lint_host_t *h = HOST(v, i);
     int j;
 
-    list_add(v->p, v->names_of, h->name, i);
-    for (j = 0; h->names && j < h->names->nelts; j++) {
-        list_add(v->p, v->names_of, APR_ARRAY_IDX(h->names, j, const char *),
-                 i);
-    }
     if (h->wild_names && h->wild_names->nelts > FEW_PATTERNS) {
         v->own_wild[i] = hsts_wild_make(v->p);
         for (j = 0; j < h->wild_names->nelts; j++) {
@@ -255,13 +284,12 @@ hsts_vhosts_t *hsts_vhosts_make(apr_pool_t *p, const hsts_lint_input_t *in)
     v->tls_naming = apr_hash_make(p);
     v->resolved = apr_hash_make(p);
     v->wild = hsts_wild_make(p);
-    v->names_of = apr_hash_make(p);
     v->own_wild = apr_pcalloc(p, sizeof(hsts_wild_t *)
                                  * (apr_size_t)(v->hosts->nelts + 1));
     index_listens(v);
     for (i = 0; i < v->hosts->nelts; i++) {
         const hsts_lint_host_t *h = HOST(v, i);
-        index_own_names(v, i);
+        index_own_patterns(v, i);
         if (h->is_main) {
             v->main = i;
             continue;
@@ -274,6 +302,14 @@ hsts_vhosts_t *hsts_vhosts_make(apr_pool_t *p, const hsts_lint_input_t *in)
     if (v->main >= 0 && !vhosts) {
         index_names(v, v->main);
     }
+    else if (v->main >= 0 && HOST(v, v->main)->names) {
+        const apr_array_header_t *names = HOST(v, v->main)->names;
+        v->main_names = apr_hash_make(p);
+        for (i = 0; i < names->nelts; i++) {
+            apr_hash_set(v->main_names, APR_ARRAY_IDX(names, i, const char *),
+                         APR_HASH_KEY_STRING, "");
+        }
+    }
     return v;
 }
 
@@ -284,21 +320,23 @@ static const group_t *group_at(const hsts_vhosts_t *v, const char *ip,
                                apr_port_t port)
 {
     const group_t *g = NULL;
+    char key[KEY_SIZE];
 
     if (strcmp(ip, HSTS_ANY_ADDRESS) != 0) {
-        g = apr_hash_get(v->groups, addr_key(v->p, ip, port),
+        g = apr_hash_get(v->groups, addr_key(key, v->p, ip, port),
                          APR_HASH_KEY_STRING);
         if (!g) {
-            g = apr_hash_get(v->groups, addr_key(v->p, ip, 0),
+            g = apr_hash_get(v->groups, addr_key(key, v->p, ip, 0),
                              APR_HASH_KEY_STRING);
         }
     }
     if (!g) {
-        g = apr_hash_get(v->groups, addr_key(v->p, HSTS_ANY_ADDRESS, port),
+        g = apr_hash_get(v->groups,
+                         addr_key(key, v->p, HSTS_ANY_ADDRESS, port),
                          APR_HASH_KEY_STRING);
     }
     if (!g) {
-        g = apr_hash_get(v->groups, addr_key(v->p, HSTS_ANY_ADDRESS, 0),
+        g = apr_hash_get(v->groups, addr_key(key, v->p, HSTS_ANY_ADDRESS, 0),
                          APR_HASH_KEY_STRING);
     }
     return g;
@@ -307,19 +345,20 @@ static const group_t *group_at(const hsts_vhosts_t *v, const char *ip,
 static int listening(const hsts_vhosts_t *v, const char *ip, apr_port_t port,
                      const group_t *g)
 {
+    char key[KEY_SIZE];
+
     if (!v->listens_known) {
         return g != NULL;
     }
-    if (apr_hash_get(v->listen, addr_key(v->p, HSTS_ANY_ADDRESS, port),
+    if (apr_hash_get(v->listen, addr_key(key, v->p, HSTS_ANY_ADDRESS, port),
                      APR_HASH_KEY_STRING)) {
         return 1;
     }
     if (!strcmp(ip, HSTS_ANY_ADDRESS)) {
-        return apr_hash_get(v->listen_port, apr_psprintf(v->p, "%u",
-                                                         (unsigned int)port),
-                            APR_HASH_KEY_STRING) != NULL;
+        port_text(key, port);
+        return apr_hash_get(v->listen_port, key, APR_HASH_KEY_STRING) != NULL;
     }
-    return apr_hash_get(v->listen, addr_key(v->p, ip, port),
+    return apr_hash_get(v->listen, addr_key(key, v->p, ip, port),
                         APR_HASH_KEY_STRING) != NULL;
 }
 
@@ -473,11 +512,20 @@ static int holds(const apr_array_header_t *list, int i)
 int hsts_vhosts_host_names(const hsts_vhosts_t *v, int i, const char *name)
 {
     const hsts_lint_host_t *h = HOST(v, i);
-    const apr_array_header_t *hosts = apr_hash_get(v->names_of, name,
-                                                   APR_HASH_KEY_STRING);
+    const apr_array_header_t *hosts;
     int j;
 
-    if (hosts && holds(hosts, i)) {
+    if (!strcmp(h->name, name)) {
+        return 1;
+    }
+    /* its aliases are in naming (the main server's in main_names when
+     * there are virtual hosts) */
+    if (i == v->main && v->main_names) {
+        if (apr_hash_get(v->main_names, name, APR_HASH_KEY_STRING)) {
+            return 1;
+        }
+    }
+    else if ((hosts = hsts_vhosts_naming(v, name)) && holds(hosts, i)) {
         return 1;
     }
     if (v->own_wild[i]) {

@@ -84,6 +84,13 @@ typedef struct {
                                       * not, -1 when none has the intent */
 } hsts_report_host_t;
 
+/* The certificate file of a host that expires first, and when (0: not
+ * known). */
+typedef struct {
+    const char *file;
+    apr_time_t expiry;
+} hsts_cert_expiry_t;
+
 /* An HSTS host's certificate expiry, for finding those due soon. */
 typedef struct {
     apr_time_t expiry;
@@ -117,16 +124,22 @@ typedef struct {
 
     /* Derived once per configuration pass; requests only read them. */
     const hsts_conftree_t *tree;     /* this pass's reading (ptemp) */
-    const apr_array_header_t *hosts; /* hsts_lint_host_t (ptemp) */
-    apr_array_header_t *servers;     /* server_rec * of each host (ptemp) */
-    hsts_cert_store_t *certs;        /* the lint's certificates (ptemp) */
+    const apr_array_header_t *hosts; /* hsts_lint_host_t, from check_config
+                                      * to post_config (hosts_pool) */
+    apr_array_header_t *servers;     /* server_rec * of each host (idem) */
+    apr_pool_t *hosts_pool;          /* theirs, destroyed at the end of
+                                      * post_config */
+    const hsts_cert_expiry_t *cert_expiry; /* per host, for the report
+                                      * (the lint's pool) */
     const hsts_tls_ports_t *tls_ports;
     int guard_every_response;        /* something configured may touch the
                                       * header after the fixups phase */
     int cache_may_answer;            /* mod_cache answers skip fixups */
     int report_configured;           /* SetHandler hsts-report somewhere */
-    int lint_done;                   /* the lint ran in this pass */
-    const hsts_lint_result_t *lint;  /* its result (ptemp) */
+    const hsts_lint_result_t *lint;  /* the lint's result, from lint_run()
+                                      * to lint_end() (mod_hsts_lint.c) */
+    apr_pool_t *lint_pool;           /* where it lives */
+    hsts_cert_store_t *lint_certs;   /* the certificates it read */
     const hsts_report_t *report;     /* what the report page shows (pconf) */
 } hsts_module_conf;
 
