@@ -5,8 +5,9 @@
  *
  * A run reads each file once and identifies it by the SHA-256 of its
  * content: what the cache knows of that content is not worked out again.
- * The checks work from facts (hsts_cert_facts.c), never from parsed
- * certificates, and compare dates with the time given at every check.
+ * The checks work from facts (hsts_cert_facts.c) and from OpenSSL's
+ * answers to whether a certificate covers a name, cached like the facts;
+ * they compare dates with the time given at every check.
  */
 #include <apr_file_io.h>
 #include <apr_strings.h>
@@ -77,12 +78,12 @@ char *hsts_read_whole(apr_pool_t *p, const char *path, char **buf,
     apr_file_t *f;
     apr_finfo_t fi;
     apr_status_t rv;
-    char err[120], *data = NULL;
+    char *data = NULL;
 
     rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p);
     if (rv == APR_SUCCESS) {
         rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-        if (rv == APR_SUCCESS && fi.size > 64 * 1024 * 1024) {
+        if (rv == APR_SUCCESS && fi.size > APR_INT64_C(64) * 1024 * 1024) {
             rv = APR_EINVAL;
         }
         if (rv == APR_SUCCESS) {
@@ -104,6 +105,7 @@ char *hsts_read_whole(apr_pool_t *p, const char *path, char **buf,
         apr_file_close(f);
     }
     if (rv != APR_SUCCESS) {
+        char err[120];
         *error = apr_psprintf(p, "cannot be read (%s)",
                               apr_strerror(rv, err, sizeof(err)));
         return NULL;
@@ -316,10 +318,37 @@ hsts_cert_t *hsts_cert_get(hsts_cert_store_t *store, const char *cert_file,
     return cert;
 }
 
-void hsts_cert_want_chain(hsts_cert_store_t *store, hsts_cert_t *cert)
+/* The name to check a ServerAlias pattern with ("*.a.com" -> "x.a.com"). */
+static const char *sample_name(apr_pool_t *p, const char *name)
 {
-    (void)store;
-    cert->want_chain = 1;
+    char *s, *c;
+
+    if (!strpbrk(name, "*?")) {
+        return name;
+    }
+    s = apr_pstrdup(p, name);
+    for (c = s; *c; c++) {
+        if (*c == '*' || *c == '?') {
+            *c = 'x';
+        }
+    }
+    return s;
+}
+
+void hsts_cert_want(hsts_cert_store_t *store, hsts_cert_t *cert,
+                    const apr_array_header_t *names, int chain)
+{
+    int i;
+
+    cert->want_chain |= chain;
+    if (!cert->want_names) {
+        cert->want_names = apr_array_make(store->pool, names->nelts,
+                                          sizeof(const char *));
+    }
+    for (i = 0; i < names->nelts; i++) {
+        APR_ARRAY_PUSH(cert->want_names, const char *) =
+            sample_name(store->pool, APR_ARRAY_IDX(names, i, const char *));
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -411,10 +440,32 @@ void hsts_cert_resolve(hsts_cert_t *cert, int with_leaf)
     }
 }
 
+/* OpenSSL's answer, asked once per certificate and name: prepare()
+ * asks what was wanted while it has the leaf parsed; anything else is
+ * asked here, of the leaf parsed now (and kept for the run). */
 int hsts_cert_covers(hsts_cert_t *cert, const char *name)
 {
+    hsts_cert_store_t *s = cert->store;
+    int covers;
+    X509 *x;
+
     hsts_cert_resolve(cert, 1);
-    return cert->leaf && hsts_cert_facts_covers(cert->leaf, name);
+    if (!cert->leaf) {
+        return 0;
+    }
+    covers = hsts_cache_name_get(s->cache, cert->leaf_digest, name);
+    if (covers >= 0) {
+        return covers;
+    }
+    x = hsts_store_x509(s, cert->leaf_digest);
+    if (!x) {
+        /* its file changed since this run read it: the next run sees it */
+        return 0;
+    }
+    covers = hsts_x509_covers(x, name);
+    s->stats.names_checked++;
+    hsts_cache_name_put(s->cache, cert->leaf_digest, name, covers);
+    return covers;
 }
 
 apr_time_t hsts_cert_expiry(hsts_cert_t *cert)
@@ -428,23 +479,6 @@ apr_time_t hsts_cert_expiry(hsts_cert_t *cert)
 
 /* ------------------------------------------------------------------ */
 /* The checks                                                           */
-
-/* The name to check a ServerAlias pattern with ("*.a.com" -> "x.a.com"). */
-static const char *sample_name(apr_pool_t *p, const char *name)
-{
-    char *s, *c;
-
-    if (!strpbrk(name, "*?")) {
-        return name;
-    }
-    s = apr_pstrdup(p, name);
-    for (c = s; *c; c++) {
-        if (*c == '*' || *c == '?') {
-            *c = 'x';
-        }
-    }
-    return s;
-}
 
 /* Whether the files can be read; reports what cannot. */
 static int check_readable(const hsts_cert_t *cert, apr_pool_t *p,
@@ -507,7 +541,7 @@ static void check_dates(const hsts_cert_t *cert, apr_pool_t *p,
                                     "%s, and on an HSTS host browsers give "
                                     "no way past that. Renew it.",
                                     cert->cert_file, f->subject,
-                                    f->not_after_text));
+                                    hsts_date_text(p, f->not_after)));
     }
     else if ((f->flags & HSTS_CF_NOT_AFTER)
              && f->not_after <= t + HSTS_THIRTY_DAYS) {
@@ -516,7 +550,7 @@ static void check_dates(const hsts_cert_t *cert, apr_pool_t *p,
                                     "%s, within 30 days; after that browsers "
                                     "lock users out of this HSTS host. Renew "
                                     "it now.", cert->cert_file, f->subject,
-                                    f->not_after_text));
+                                    hsts_date_text(p, f->not_after)));
     }
     if ((f->flags & HSTS_CF_NOT_BEFORE) && f->not_before > t) {
         hsts_issue_add(issues, HSTS_C_TLS_CERT_NOT_YET_VALID,
@@ -524,7 +558,8 @@ static void check_dates(const hsts_cert_t *cert, apr_pool_t *p,
                                     "before %s, and browsers refuse it until "
                                     "then. Check the server's clock, or use a "
                                     "certificate valid now.", cert->cert_file,
-                                    f->subject, f->not_before_text));
+                                    f->subject,
+                                    hsts_date_text(p, f->not_before)));
     }
 }
 
@@ -537,7 +572,7 @@ static void check_names(hsts_cert_t *cert, apr_pool_t *p,
 
     for (i = 0; i < names->nelts; i++) {
         const char *name = APR_ARRAY_IDX(names, i, const char *);
-        if (!hsts_cert_facts_covers(cert->leaf, sample_name(p, name))) {
+        if (!hsts_cert_covers(cert, sample_name(p, name))) {
             missing = missing ? apr_pstrcat(p, missing, ", ", name, NULL)
                               : name;
         }

@@ -107,9 +107,11 @@ hsts_cert_t *hsts_cert_get(hsts_cert_store_t *store,
 void hsts_cert_read_ahead(hsts_cert_store_t *store,
                           const apr_array_header_t *paths);
 
-/* Says that the chain of cert will be checked (preload), so that
- * hsts_cert_prepare() verifies it with the others. */
-void hsts_cert_want_chain(hsts_cert_store_t *store, hsts_cert_t *cert);
+/* Says what hsts_cert_check() will be asked of cert: whether it covers
+ * names (const char *, as given to it) and, with chain (preload), its
+ * chain, so that hsts_cert_prepare() asks OpenSSL with the others. */
+void hsts_cert_want(hsts_cert_store_t *store, hsts_cert_t *cert,
+                    const apr_array_header_t *names, int chain);
 
 /*
  * Parses every certificate read so far that the cache does not know and
@@ -147,6 +149,7 @@ typedef struct {
     int certs_parsed;
     int chains_verified;
     int chains_short;
+    int names_checked;              /* names asked of OpenSSL */
     int threads;                    /* the most prepare() ran on */
 } hsts_cert_stats_t;
 

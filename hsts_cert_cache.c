@@ -7,8 +7,9 @@
  * Every entry is keyed by a digest of exactly what it was worked out
  * from, so it can never apply to anything else: a file's facts by its
  * content, a certificate's by its DER, a chain verdict by the leaf, the
- * configured chain and the trust store's identity. Nothing in it depends
- * on the date. The memory is a pool of its own with its own allocator:
+ * configured chain and the trust store's identity, OpenSSL's answer to
+ * whether a certificate covers a name by its DER and the name. Nothing
+ * in it depends on the date. The memory is a pool of its own with its own allocator:
  * when a run ends, the entries it used are copied into a new one and the
  * old is destroyed, so what no run uses any more is returned.
  */
@@ -29,6 +30,19 @@ typedef struct {
     const void *value;
 } entry_t;
 
+/* OpenSSL's answer for one certificate and one name. Its key is the
+ * certificate's DER digest followed by the name as asked. */
+typedef struct {
+    apr_uint32_t used;
+    unsigned char covers;
+    apr_size_t klen;
+    unsigned char key[];
+} name_entry_t;
+
+/* The longest key kept: a longer name (no host name is) is asked of
+ * OpenSSL each time. */
+#define NAME_KEY_MAX 512
+
 /* What says that a file is the one last read or written. */
 typedef struct {
     apr_off_t size;
@@ -41,6 +55,7 @@ struct hsts_cert_cache_t {
     apr_pool_t *parent;
     apr_pool_t *pool;               /* the entries' */
     apr_hash_t *entries[HSTS_CACHE_KINDS];  /* key -> entry_t */
+    apr_hash_t *names;              /* key -> name_entry_t */
     apr_uint32_t run;
     int changed;                    /* differs from the file as last read
                                      * or written */
@@ -82,6 +97,18 @@ static void make_tables(hsts_cert_cache_t *c)
     for (k = 0; k < HSTS_CACHE_KINDS; k++) {
         c->entries[k] = apr_hash_make(c->pool);
     }
+    c->names = apr_hash_make(c->pool);
+}
+
+/* Entries of every kind, names included. */
+static int entry_count(const hsts_cert_cache_t *c)
+{
+    int k, n = (int)apr_hash_count(c->names);
+
+    for (k = 0; k < HSTS_CACHE_KINDS; k++) {
+        n += (int)apr_hash_count(c->entries[k]);
+    }
+    return n;
 }
 
 hsts_cert_cache_t *hsts_cert_cache_make(apr_pool_t *p)
@@ -159,15 +186,88 @@ const void *hsts_cache_put(hsts_cert_cache_t *c, hsts_cache_kind_e kind,
     return e->value;
 }
 
+/* The key of a name's entry into buf (NAME_KEY_MAX long): its length,
+ * or 0 when it does not fit. */
+static apr_size_t name_key(unsigned char *buf, const hsts_digest_t *cert,
+                           const char *name)
+{
+    apr_size_t n = strlen(name);
+
+    if (!n || n >= NAME_KEY_MAX - HSTS_DIGEST_LEN) {
+        return 0;
+    }
+    memcpy(buf, cert->b, HSTS_DIGEST_LEN);
+    memcpy(buf + HSTS_DIGEST_LEN, name, n + 1);
+    return HSTS_DIGEST_LEN + n;
+}
+
+static name_entry_t *name_find(const hsts_cert_cache_t *c,
+                               const hsts_digest_t *cert, const char *name)
+{
+    unsigned char key[NAME_KEY_MAX];
+    apr_size_t klen = name_key(key, cert, name);
+
+    return klen ? apr_hash_get(c->names, key, (apr_ssize_t)klen) : NULL;
+}
+
+int hsts_cache_name_get(hsts_cert_cache_t *c, const hsts_digest_t *cert,
+                        const char *name)
+{
+    name_entry_t *e = name_find(c, cert, name);
+
+    if (!e) {
+        return -1;
+    }
+    e->used = c->run;
+    return e->covers;
+}
+
+int hsts_cache_name_known(const hsts_cert_cache_t *c,
+                          const hsts_digest_t *cert, const char *name)
+{
+    return name_find(c, cert, name) != NULL;
+}
+
+static name_entry_t *name_insert(hsts_cert_cache_t *c,
+                                 const unsigned char *key, apr_size_t klen,
+                                 int covers, apr_uint32_t used)
+{
+    name_entry_t *e = apr_palloc(c->pool, sizeof(*e) + klen);
+
+    e->used = used;
+    e->covers = covers != 0;
+    e->klen = klen;
+    memcpy(e->key, key, klen);
+    apr_hash_set(c->names, e->key, (apr_ssize_t)klen, e);
+    c->changed = 1;
+    return e;
+}
+
+void hsts_cache_name_put(hsts_cert_cache_t *c, const hsts_digest_t *cert,
+                         const char *name, int covers)
+{
+    unsigned char key[NAME_KEY_MAX];
+    apr_size_t klen = name_key(key, cert, name);
+    name_entry_t *e;
+
+    if (!klen) {
+        return;
+    }
+    e = apr_hash_get(c->names, key, (apr_ssize_t)klen);
+    if (!e) {
+        e = name_insert(c, key, klen, covers, c->run);
+    }
+    e->used = c->run;
+}
+
 void hsts_cache_run_begin(hsts_cert_cache_t *c)
 {
     c->run++;
 }
 
-void hsts_cache_run_end(hsts_cert_cache_t *c)
+/* Entries the run did not use. */
+static int unused_entries(const hsts_cert_cache_t *c)
 {
-    apr_pool_t *old = c->pool;
-    apr_hash_t *from[HSTS_CACHE_KINDS];
     apr_hash_index_t *hi;
     int k, unused = 0;
 
@@ -177,7 +277,20 @@ void hsts_cache_run_end(hsts_cert_cache_t *c)
             unused += ((entry_t *)apr_hash_this_val(hi))->used != c->run;
         }
     }
-    if (!unused) {
+    for (hi = apr_hash_first(NULL, c->names); hi; hi = apr_hash_next(hi)) {
+        unused += ((name_entry_t *)apr_hash_this_val(hi))->used != c->run;
+    }
+    return unused;
+}
+
+void hsts_cache_run_end(hsts_cert_cache_t *c)
+{
+    apr_pool_t *old = c->pool;
+    apr_hash_t *from[HSTS_CACHE_KINDS], *from_names = c->names;
+    apr_hash_index_t *hi;
+    int k;
+
+    if (!unused_entries(c)) {
         return;
     }
     memcpy(from, c->entries, sizeof(from));
@@ -191,6 +304,12 @@ void hsts_cache_run_end(hsts_cert_cache_t *c)
             }
         }
     }
+    for (hi = apr_hash_first(NULL, from_names); hi; hi = apr_hash_next(hi)) {
+        name_entry_t *e = apr_hash_this_val(hi);
+        if (e->used == c->run) {
+            name_insert(c, e->key, e->klen, e->covers, e->used);
+        }
+    }
     apr_pool_destroy(old);
     c->changed = 1;
 }
@@ -201,7 +320,7 @@ void hsts_cache_run_end(hsts_cert_cache_t *c)
  * or damaged file is seen as such. Strings are escaped (%XX) so that a
  * field holds no space, comma or control character.                   */
 
-#define MAGIC "mod_hsts-certificate-cache 1 "
+#define MAGIC "mod_hsts-certificate-cache 2 "
 #define MAX_FILE (APR_INT64_C(512) * 1024 * 1024)
 
 typedef struct {
@@ -257,17 +376,6 @@ static void put_field(out_t *o, const char *s)
     }
 }
 
-static void put_list(out_t *o, const char **list)
-{
-    put_str(o, " =");
-    for (; *list; list++) {
-        put_escaped(o, *list);
-        if (list[1]) {
-            put_str(o, ",");
-        }
-    }
-}
-
 static void put_key(out_t *o, apr_pool_t *p, const char *kind,
                     const hsts_digest_t *key)
 {
@@ -298,17 +406,25 @@ static void put_entry(out_t *o, apr_pool_t *p, hsts_cache_kind_e kind,
                                     APR_INT64_T_FMT, f->flags, f->not_before,
                                     f->not_after));
             put_field(o, f->subject);
-            put_field(o, f->not_before_text);
-            put_field(o, f->not_after_text);
-            put_list(o, f->dns);
-            put_list(o, f->cns);
-            put_list(o, f->ips);
         }
     }
     else {
         put_key(o, p, "V ", &e->key);
         put_field(o, e->value);
     }
+    put_str(o, "\n");
+}
+
+/* "N <certificate> <0|1> =<name>" */
+static void put_name(out_t *o, apr_pool_t *p, const name_entry_t *e)
+{
+    hsts_digest_t cert;
+
+    memcpy(cert.b, e->key, HSTS_DIGEST_LEN);
+    put_key(o, p, "N ", &cert);
+    put_str(o, e->covers ? " 1 =" : " 0 =");
+    put_escaped(o, apr_pstrmemdup(p, (const char *)e->key + HSTS_DIGEST_LEN,
+                                  e->klen - HSTS_DIGEST_LEN));
     put_str(o, "\n");
 }
 
@@ -320,10 +436,17 @@ static int put_entries(out_t *o, const hsts_cert_cache_t *c, apr_pool_t *p)
     int k, n = 0;
 
     apr_pool_create(&scratch, p);
-    for (k = 0; k < HSTS_CACHE_KINDS; k++) {
-        for (hi = apr_hash_first(NULL, c->entries[k]); hi;
-             hi = apr_hash_next(hi)) {
-            put_entry(o, scratch, (hsts_cache_kind_e)k, apr_hash_this_val(hi));
+    for (k = 0; k <= HSTS_CACHE_KINDS; k++) {
+        for (hi = apr_hash_first(NULL, k < HSTS_CACHE_KINDS ? c->entries[k]
+                                                            : c->names);
+             hi; hi = apr_hash_next(hi)) {
+            if (k < HSTS_CACHE_KINDS) {
+                put_entry(o, scratch, (hsts_cache_kind_e)k,
+                          apr_hash_this_val(hi));
+            }
+            else {
+                put_name(o, scratch, apr_hash_this_val(hi));
+            }
             if (++n % 256 == 0) {
                 apr_pool_clear(scratch);
             }
@@ -506,31 +629,11 @@ static int get_field(char **line, const char **s)
     return f[0] == '=' && unescape(f + 1);
 }
 
-static int get_list(apr_pool_t *p, char **line, const char ***list)
-{
-    apr_array_header_t *a = apr_array_make(p, 2, sizeof(const char *));
-    char *f = field(line), *item, *last;
-
-    if (!f || f[0] != '=') {
-        return 0;
-    }
-    for (item = apr_strtok(f + 1, ",", &last); item;
-         item = apr_strtok(NULL, ",", &last)) {
-        if (!unescape(item) || !*item) {
-            return 0;
-        }
-        APR_ARRAY_PUSH(a, const char *) = item;
-    }
-    APR_ARRAY_PUSH(a, const char *) = NULL;
-    *list = (const char **)a->elts;
-    return 1;
-}
-
 static int get_digest(const char *hex, hsts_digest_t *d)
 {
-    int i;
+    apr_size_t i;
 
-    if (!hex || strlen(hex) < 2 * HSTS_DIGEST_LEN) {
+    if (!hex || strlen(hex) < HSTS_HEX_LEN) {
         return 0;
     }
     for (i = 0; i < HSTS_DIGEST_LEN; i++) {
@@ -564,14 +667,15 @@ static const void *parse_file_entry(apr_pool_t *p, char *line)
 
     if (!get_int64(&line, &count) || count < 0 || count > 100000
         || !(digests = field(&line))
-        || strlen(digests) != (count ? 2 * HSTS_DIGEST_LEN * (apr_size_t)count
+        || strlen(digests) != (count ? HSTS_HEX_LEN * (apr_size_t)count
                                      : 1)) {
         return NULL;
     }
     f->count = (int)count;
     f->certs = apr_pcalloc(p, sizeof(hsts_digest_t) * (apr_size_t)(count + 1));
     for (i = 0; i < f->count; i++) {
-        if (!get_digest(digests + 2 * HSTS_DIGEST_LEN * i, &f->certs[i])) {
+        if (!get_digest(digests + HSTS_HEX_LEN * (apr_size_t)i,
+                        &f->certs[i])) {
             return NULL;
         }
     }
@@ -592,11 +696,7 @@ static const void *parse_cert_entry(apr_pool_t *p, char *line)
     if (!get_int64(&line, &flags) || flags < 0 || flags > HSTS_CF_ALL
         || !get_int64(&line, &f->not_before)
         || !get_int64(&line, &f->not_after)
-        || !get_field(&line, &f->subject) || !f->subject
-        || !get_field(&line, &f->not_before_text) || !f->not_before_text
-        || !get_field(&line, &f->not_after_text) || !f->not_after_text
-        || !get_list(p, &line, &f->dns) || !get_list(p, &line, &f->cns)
-        || !get_list(p, &line, &f->ips) || *line) {
+        || !get_field(&line, &f->subject) || !f->subject || *line) {
         return NULL;
     }
     f->flags = (unsigned int)flags;
@@ -610,6 +710,26 @@ static const void *parse_verdict_entry(char *line)
     return get_field(&line, &verdict) && verdict && !*line ? verdict : NULL;
 }
 
+/* An answer for a name: "<0|1> =<name>" after the certificate's digest;
+ * 0 if the line is not one. */
+static int parse_name_entry(hsts_cert_cache_t *c, const hsts_digest_t *cert,
+                            char *line)
+{
+    unsigned char key[NAME_KEY_MAX];
+    const char *answer = field(&line), *name;
+    apr_size_t klen;
+
+    if (!answer || (strcmp(answer, "0") != 0 && strcmp(answer, "1") != 0)
+        || !get_field(&line, &name) || !name || *line
+        || !(klen = name_key(key, cert, name))) {
+        return 0;
+    }
+    if (!apr_hash_get(c->names, key, (apr_ssize_t)klen)) {
+        name_insert(c, key, klen, answer[0] == '1', 0);
+    }
+    return 1;
+}
+
 /* One entry line into the cache (entries already there stay), its
  * strings left in the line (which is in the cache's pool); 0 if the line
  * is not one. */
@@ -621,9 +741,12 @@ static int parse_entry(hsts_cert_cache_t *c, char *line)
     hsts_digest_t d;
     const void *value;
 
-    if (!kind || !key || strlen(key) != 2 * HSTS_DIGEST_LEN
+    if (!kind || !key || strlen(key) != HSTS_HEX_LEN
         || !get_digest(key, &d)) {
         return 0;
+    }
+    if (!strcmp(kind, "N")) {
+        return parse_name_entry(c, &d, line);
     }
     if (!strcmp(kind, "F")) {
         k = HSTS_CACHE_FILE;
@@ -661,18 +784,18 @@ static char *checked_entries(char *text, apr_size_t len, int *count)
     }
     text[len - 1] = '\0';
     end = strrchr(text, '\n');
-    if (!end || strncmp(end + 1, "end ", 4)) {
+    if (!end || strncmp(end + 1, "end ", 4) != 0) {
         return NULL;
     }
     rest = end + 5;
     if (!get_int64(&rest, &n) || n < 0 || n > 100000000
-        || !(hex = field(&rest)) || strlen(hex) != 2 * HSTS_DIGEST_LEN
+        || !(hex = field(&rest)) || strlen(hex) != HSTS_HEX_LEN
         || *rest || !get_digest(hex, &want)) {
         return NULL;
     }
     hsts_digest(NULL, text, (apr_size_t)(end + 1 - text), &sum);
-    if (memcmp(sum.b, want.b, HSTS_DIGEST_LEN)
-        || strncmp(text, MAGIC, strlen(MAGIC))) {
+    if (memcmp(sum.b, want.b, HSTS_DIGEST_LEN) != 0
+        || strncmp(text, MAGIC, strlen(MAGIC)) != 0) {
         return NULL;
     }
     *end = '\0';
@@ -682,7 +805,7 @@ static char *checked_entries(char *text, apr_size_t len, int *count)
         *nl = '\0';
     }
     if (!unescape(text + strlen(MAGIC))
-        || strcmp(text + strlen(MAGIC), version)) {
+        || strcmp(text + strlen(MAGIC), version) != 0) {
         return NULL;
     }
     *count = (int)n;
@@ -776,15 +899,13 @@ static hsts_cache_file_e read_text(const char *path, apr_pool_t *p,
 static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file)
 {
     apr_hash_index_t *hi;
-    int k, kept = 0, total = 0;
+    int k, kept = 0, total = entry_count(c);
 
-    for (k = 0; k < HSTS_CACHE_KINDS; k++) {
-        total += (int)apr_hash_count(c->entries[k]);
-    }
     if (!total) {
         apr_pool_destroy(c->pool);
         c->pool = file->pool;
         memcpy(c->entries, file->entries, sizeof(c->entries));
+        c->names = file->names;
         c->changed = 0;
         return;
     }
@@ -798,6 +919,14 @@ static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file)
             }
             insert(c, (hsts_cache_kind_e)k, &e->key, e->value, 0);
         }
+    }
+    for (hi = apr_hash_first(NULL, file->names); hi; hi = apr_hash_next(hi)) {
+        name_entry_t *e = apr_hash_this_val(hi);
+        if (apr_hash_get(c->names, e->key, (apr_ssize_t)e->klen)) {
+            kept++;
+            continue;
+        }
+        name_insert(c, e->key, e->klen, e->covers, 0);
     }
     apr_pool_destroy(file->pool);
     /* the file now differs from the cache only if the cache held more */

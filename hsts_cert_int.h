@@ -20,6 +20,7 @@
 #include "hsts_cert.h"
 
 #define HSTS_DIGEST_LEN 32
+#define HSTS_HEX_LEN ((apr_size_t)2 * HSTS_DIGEST_LEN)   /* in hex */
 
 /* A SHA-256, the identity of what was hashed. */
 typedef struct {
@@ -31,30 +32,25 @@ typedef struct {
 
 #define HSTS_CF_SELF_SIGNED  0x01   /* X509_self_signed() */
 #define HSTS_CF_SHA1         0x02   /* signed with SHA-1 */
-#define HSTS_CF_DNS_SAN      0x04   /* its subjectAltName lists DNS names:
-                                     * the subject's CN does not count */
 #define HSTS_CF_NOT_BEFORE   0x08   /* not_before compares (the strict
                                      * form X509_cmp_time() accepts) */
 #define HSTS_CF_NOT_AFTER    0x10   /* not_after compares */
 #define HSTS_CF_EXPIRY       0x20   /* not_after converts (the expiry) */
-#define HSTS_CF_ALL          0x3f
+#define HSTS_CF_ALL          0x3b
 
-/* What a certificate says, taken once from its DER. */
+/*
+ * What a certificate says, taken once from its DER: a small record, the
+ * dates as seconds (the messages print them again with OpenSSL), the
+ * subject its only string. Which names it covers is asked of OpenSSL
+ * per name, and the answers cached (hsts_cache_name_get()).
+ */
 typedef struct {
+    apr_int64_t not_before;         /* seconds since the epoch */
+    apr_int64_t not_after;
+    unsigned int flags;             /* HSTS_CF_* */
     const char *error;              /* it does not parse: OpenSSL's
                                      * reason, and nothing else is set */
     const char *subject;            /* X509_NAME_oneline() */
-    apr_int64_t not_before;         /* seconds since the epoch */
-    apr_int64_t not_after;
-    const char *not_before_text;    /* as ASN1_TIME_print() writes it */
-    const char *not_after_text;
-    unsigned int flags;             /* HSTS_CF_* */
-    const char **dns;               /* NULL-terminated: its DNS names (but
-                                     * those with a NUL, which match
-                                     * nothing) */
-    const char **cns;               /* the subject's CNs in UTF-8, up to
-                                     * one that does not convert */
-    const char **ips;               /* its IP addresses, in hex */
 } hsts_cert_facts_t;
 
 /* What a certificate file holds, taken once per content. */
@@ -96,9 +92,12 @@ X509 *hsts_der_parse(apr_pool_t *p, const hsts_der_t *der,
 hsts_cert_facts_t *hsts_cert_facts_of(apr_pool_t *p, X509 *x,
                                       const char *error);
 
-/* Whether the facts' certificate is valid for name, exactly as
- * X509_check_ip_asc() or X509_check_host() would say of it. */
-int hsts_cert_facts_covers(const hsts_cert_facts_t *f, const char *name);
+/* Whether the certificate is valid for name (a host name, or an IP
+ * address, bracketed or not): X509_check_ip_asc(), X509_check_host(). */
+int hsts_x509_covers(X509 *x, const char *name);
+
+/* A date of the facts as ASN1_TIME_print() writes it. */
+const char *hsts_date_text(apr_pool_t *p, apr_int64_t secs);
 
 hsts_cert_facts_t *hsts_cert_facts_copy(apr_pool_t *p,
                                         const hsts_cert_facts_t *f);
@@ -134,6 +133,20 @@ int hsts_cache_known(const hsts_cert_cache_t *c, hsts_cache_kind_e kind,
  * by this run; returns the cached value. */
 const void *hsts_cache_put(hsts_cert_cache_t *c, hsts_cache_kind_e kind,
                            const hsts_digest_t *key, const void *value);
+
+/* The cached answer to "does the certificate with this DER digest cover
+ * name" (OpenSSL's, by hsts_x509_covers()): 1, 0, or -1 when not known;
+ * an answer found is marked as used by this run. */
+int hsts_cache_name_get(hsts_cert_cache_t *c, const hsts_digest_t *cert,
+                        const char *name);
+
+/* Whether the answer is known: a look that changes nothing. */
+int hsts_cache_name_known(const hsts_cert_cache_t *c,
+                          const hsts_digest_t *cert, const char *name);
+
+/* Caches the answer (an answer already there stays), used by this run. */
+void hsts_cache_name_put(hsts_cert_cache_t *c, const hsts_digest_t *cert,
+                         const char *name, int covers);
 
 /* A run begins, and ends: what it did not use is dropped. */
 void hsts_cache_run_begin(hsts_cert_cache_t *c);
@@ -184,7 +197,9 @@ struct hsts_cert_t {
                                      * file's), as OpenSSL gets it */
     apr_array_header_t *untrusted_facts; /* const hsts_cert_facts_t * */
 
-    int want_chain;                 /* hsts_cert_want_chain() */
+    int want_chain;                 /* hsts_cert_want() */
+    apr_array_header_t *want_names; /* const char *: the names to ask
+                                     * OpenSSL about (hsts_cert_want()) */
     int keyed;                      /* verdict_key is set */
     int chain_keyed;                /* chain_key is set */
     hsts_digest_t chain_key;        /* the untrusted digests */

@@ -493,21 +493,19 @@ const char *hsts_verdict_of(hsts_cert_t *cert)
 /* ------------------------------------------------------------------ */
 /* Reading ahead                                                        */
 
+#if APR_HAS_THREADS
 struct hsts_read_ahead_t {
     apr_pool_t *pool;               /* the thread's */
     apr_array_header_t *reads;      /* hsts_read_t */
     apr_hash_t *by_path;            /* path -> hsts_read_t, once joined */
     const EVP_MD *md;
     const hsts_cert_cache_t *cache; /* read only while the thread runs */
-#if APR_HAS_THREADS
     apr_thread_mutex_t *lock;       /* over next */
     apr_thread_t *thread;
-#endif
     int next;                       /* the first read no thread took */
     int joined;
 };
 
-#if APR_HAS_THREADS
 /* The next file to read, or -1. */
 static int take(struct hsts_read_ahead_t *ra)
 {
@@ -605,12 +603,10 @@ static int start(struct hsts_read_ahead_t *ra, apr_pool_t *p)
     apr_pool_pre_cleanup_register(p, ra, read_ahead_cleanup);
     return 1;
 }
-#endif
 
 void hsts_cert_read_ahead(hsts_cert_store_t *s,
                           const apr_array_header_t *paths)
 {
-#if APR_HAS_THREADS
     struct hsts_read_ahead_t *ra;
     apr_hash_t *seen;
     int i;
@@ -635,58 +631,72 @@ void hsts_cert_read_ahead(hsts_cert_store_t *s,
     if (start(ra, s->pool)) {
         s->ahead = ra;
     }
-#else
-    (void)s;
-    (void)paths;
-#endif
 }
 
 const hsts_read_t *hsts_read_ahead_get(hsts_cert_store_t *s, const char *path)
 {
     struct hsts_read_ahead_t *ra = s->ahead;
-    int i;
 
     if (!ra) {
         return NULL;
     }
-#if APR_HAS_THREADS
     if (!ra->joined) {
+        int i;
         finish(ra, s->pool);
         for (i = 0; i < ra->reads->nelts; i++) {
             hsts_read_t *r = &APR_ARRAY_IDX(ra->reads, i, hsts_read_t);
             apr_hash_set(ra->by_path, r->path, APR_HASH_KEY_STRING, r);
         }
     }
-#endif
     return apr_hash_get(ra->by_path, path, APR_HASH_KEY_STRING);
 }
 
 void hsts_read_ahead_end(hsts_cert_store_t *s)
 {
-#if APR_HAS_THREADS
     /* what it read goes with the store's pool */
     if (s->ahead) {
         finish(s->ahead, s->pool);
         s->ahead = NULL;
     }
-#else
-    (void)s;
-#endif
 }
+#else
+/* Without threads the files are read when got. */
+void hsts_cert_read_ahead(hsts_cert_store_t *s,
+                          const apr_array_header_t *paths)
+{
+    (void)s;
+    (void)paths;
+}
+
+const hsts_read_t *hsts_read_ahead_get(hsts_cert_store_t *s, const char *path)
+{
+    (void)s;
+    (void)path;
+    return NULL;
+}
+
+void hsts_read_ahead_end(hsts_cert_store_t *s)
+{
+    (void)s;
+}
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Many at once                                                         */
 
-/* The work on one leaf: its facts, the verdicts of the certificates
- * (and chains) it is the leaf of. */
+/* The work on one leaf: its facts, the names it is asked about, the
+ * verdicts of the certificates (and chains) it is the leaf of. */
 typedef struct {
     const hsts_der_t *der;
     int need_facts;
+    apr_array_header_t *names;      /* const char *: not known yet */
     apr_array_header_t *certs;      /* hsts_cert_t * */
     int may_seed;
     int done;
     /* results, in the pool of the thread that did it */
+    int parsed;
     hsts_cert_facts_t *facts;
+    unsigned char *covers;          /* per name */
     const char **verdicts;
     tally_t tally;
 } task_t;
@@ -697,8 +707,14 @@ static void run_task(task_t *t, apr_pool_t *p)
     X509 *x = hsts_der_parse(p, t->der, &error);
     int i;
 
+    t->parsed = x != NULL;
     if (t->need_facts) {
         t->facts = hsts_cert_facts_of(p, x, error);
+    }
+    t->covers = apr_pcalloc(p, (apr_size_t)t->names->nelts + 1);
+    for (i = 0; x && i < t->names->nelts; i++) {
+        t->covers[i] = (unsigned char)hsts_x509_covers(
+            x, APR_ARRAY_IDX(t->names, i, const char *));
     }
     t->verdicts = apr_pcalloc(p, sizeof(const char *)
                                  * (apr_size_t)(t->certs->nelts + 1));
@@ -710,16 +726,67 @@ static void run_task(task_t *t, apr_pool_t *p)
     X509_free(x);
 }
 
-/* The tasks of a store: each leaf whose facts or verdicts are not
- * known. */
+/* The names wanted of cert that the cache cannot answer (each asked
+ * once per run: asked, keyed by digest and name). */
+static apr_array_header_t *unknown_names(hsts_cert_t *cert, apr_hash_t *asked,
+                                         apr_pool_t *p)
+{
+    apr_array_header_t *names = NULL;
+    int i;
+
+    for (i = 0; cert->want_names && i < cert->want_names->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(cert->want_names, i, const char *);
+        const char *key;
+
+        if (hsts_cache_name_get(cert->store->cache, cert->leaf_digest,
+                                name) >= 0) {
+            continue;
+        }
+        key = apr_pstrcat(p, hsts_digest_hex(p, cert->leaf_digest), name,
+                          NULL);
+        if (apr_hash_get(asked, key, APR_HASH_KEY_STRING)) {
+            continue;
+        }
+        apr_hash_set(asked, key, APR_HASH_KEY_STRING, "");
+        if (!names) {
+            names = apr_array_make(p, 2, sizeof(const char *));
+        }
+        APR_ARRAY_PUSH(names, const char *) = name;
+    }
+    return names;
+}
+
+/* The task of cert's leaf, made if new (with NULL der when the leaf
+ * cannot be had: nothing to do then). */
+static task_t *task_of(hsts_cert_t *cert, apr_hash_t *by_leaf,
+                       apr_array_header_t *tasks, apr_pool_t *p)
+{
+    task_t *t = apr_hash_get(by_leaf, cert->leaf_digest->b, HSTS_DIGEST_LEN);
+
+    if (!t) {
+        t = apr_pcalloc(p, sizeof(*t));
+        t->der = hsts_store_der(cert->store, cert->leaf_digest);
+        t->names = apr_array_make(p, 2, sizeof(const char *));
+        t->certs = apr_array_make(p, 1, sizeof(hsts_cert_t *));
+        apr_hash_set(by_leaf, cert->leaf_digest->b, HSTS_DIGEST_LEN, t);
+        if (t->der) {
+            APR_ARRAY_PUSH(tasks, task_t *) = t;
+        }
+    }
+    return t;
+}
+
+/* The tasks of a store: each leaf whose facts, answers for names or
+ * verdicts are not known. */
 static apr_array_header_t *tasks_of(hsts_cert_store_t *s, apr_pool_t *p)
 {
     apr_array_header_t *tasks = apr_array_make(p, 16, sizeof(task_t *));
-    apr_hash_t *by_leaf = apr_hash_make(p);
+    apr_hash_t *by_leaf = apr_hash_make(p), *asked = apr_hash_make(p);
     int i;
 
     for (i = 0; i < s->all->nelts; i++) {
         hsts_cert_t *cert = APR_ARRAY_IDX(s->all, i, hsts_cert_t *);
+        apr_array_header_t *names;
         int facts, chain;
         task_t *t;
 
@@ -733,22 +800,16 @@ static apr_array_header_t *tasks_of(hsts_cert_store_t *s, apr_pool_t *p)
         facts = !cert->leaf && !hsts_cache_get(s->cache, HSTS_CACHE_CERT,
                                                cert->leaf_digest);
         chain = cert->want_chain && cert->keyed && !cert->verdict;
-        if (!facts && !chain) {
+        names = unknown_names(cert, asked, p);
+        if (!facts && !chain && !names) {
             continue;
         }
-        t = apr_hash_get(by_leaf, cert->leaf_digest->b, HSTS_DIGEST_LEN);
-        if (!t) {
-            t = apr_pcalloc(p, sizeof(*t));
-            t->der = hsts_store_der(s, cert->leaf_digest);
-            t->certs = apr_array_make(p, 1, sizeof(hsts_cert_t *));
-            apr_hash_set(by_leaf, cert->leaf_digest->b, HSTS_DIGEST_LEN, t);
-            if (!t->der) {
-                continue;
-            }
-            APR_ARRAY_PUSH(tasks, task_t *) = t;
-        }
+        t = task_of(cert, by_leaf, tasks, p);
         t->need_facts |= facts;
-        if (chain) {
+        if (names) {
+            apr_array_cat(t->names, names);
+        }
+        if (chain && t->der) {
             ready_chain(cert);
             APR_ARRAY_PUSH(t->certs, hsts_cert_t *) = cert;
         }
@@ -855,6 +916,8 @@ static int run_tasks(apr_array_header_t *tasks, int n, apr_pool_t *p)
 {
     worker_t w[MAX_THREADS];
     int i, started = 1;
+
+    memset(w, 0, sizeof(w));
 #if APR_HAS_THREADS
     apr_thread_t *t[MAX_THREADS];
     sigset_t all, old;
@@ -908,6 +971,12 @@ static void merge(hsts_cert_store_t *s, apr_array_header_t *tasks)
                            t->facts);
             s->stats.certs_parsed++;
         }
+        for (j = 0; t->parsed && j < t->names->nelts; j++) {
+            hsts_cache_name_put(s->cache, &t->der->digest,
+                                APR_ARRAY_IDX(t->names, j, const char *),
+                                t->covers[j]);
+            s->stats.names_checked++;
+        }
         for (j = 0; t->verdicts && j < t->certs->nelts; j++) {
             hsts_cert_t *cert = APR_ARRAY_IDX(t->certs, j, hsts_cert_t *);
             if (t->verdicts[j]) {
@@ -923,14 +992,13 @@ void hsts_cert_prepare(hsts_cert_store_t *s)
 {
     apr_pool_t *p;
     apr_array_header_t *tasks;
-    int n;
 
     apr_pool_create(&p, s->pool);
     tasks = tasks_of(s, p);
     /* every file read ahead has been got */
     hsts_read_ahead_end(s);
     if (tasks->nelts) {
-        n = tasks->nelts - seed_chains(tasks, p);
+        int n = tasks->nelts - seed_chains(tasks, p);
         n = run_tasks(tasks, threads_for(n), p);
         if (n > s->stats.threads) {
             s->stats.threads = n;

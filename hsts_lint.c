@@ -149,9 +149,9 @@ void hsts_lint_findingf(lint_t *l, int host, hsts_code_e code,
                         const char *fmt, ...)
 {
     const char *message = "";
-    va_list ap;
 
     if (!l->in->quiet || !(l->in->quiet[host] & HSTS_CODE_BIT(code))) {
+        va_list ap;
         va_start(ap, fmt);
         message = apr_pvsprintf(l->p, fmt, ap);
         va_end(ap);
@@ -395,6 +395,20 @@ static int lint_plain_host(lint_t *l, int host)
     return 1;
 }
 
+/* The names a host's certificate must cover: ServerName, ServerAlias. */
+static apr_array_header_t *cert_names(const lint_t *l,
+                                      const hsts_lint_host_t *h)
+{
+    apr_array_header_t *names = apr_array_make(l->p, 1 + h->names->nelts
+                                                     + h->wild_names->nelts,
+                                               sizeof(const char *));
+
+    APR_ARRAY_PUSH(names, const char *) = h->name;
+    apr_array_cat(names, h->names);
+    apr_array_cat(names, h->wild_names);
+    return names;
+}
+
 /* The certificate checks of an HSTS host, for each of its certificates. */
 static void check_certificate(lint_t *l, int host)
 {
@@ -413,11 +427,7 @@ static void check_certificate(lint_t *l, int host)
                 "mod_md manage it).");
         return;
     }
-    names = apr_array_make(l->p, 1 + h->names->nelts + h->wild_names->nelts,
-                           sizeof(const char *));
-    APR_ARRAY_PUSH(names, const char *) = h->name;
-    apr_array_cat(names, h->names);
-    apr_array_cat(names, h->wild_names);
+    names = cert_names(l, h);
     issues = apr_array_make(l->p, 2, sizeof(hsts_issue_t));
     for (i = 0; i < h->cert_files->nelts; i++) {
         hsts_cert_t *cert = hsts_cert_get(l->in->certs,
@@ -472,18 +482,18 @@ static void prepare_certificates(lint_t *l)
 
     for (i = 0; l->in->certs && i < l->hosts->nelts; i++) {
         const hsts_lint_host_t *h = HOST(l, i);
+        const apr_array_header_t *names;
 
         if (!checks_certificates(h)) {
             continue;
         }
+        names = cert_names(l, h);
         for (j = 0; j < h->cert_files->nelts; j++) {
             hsts_cert_t *cert = hsts_cert_get(l->in->certs,
                                               APR_ARRAY_IDX(h->cert_files, j,
                                                             const char *),
                                               h->chain_file);
-            if (l->preload[i]) {
-                hsts_cert_want_chain(l->in->certs, cert);
-            }
+            hsts_cert_want(l->in->certs, cert, names, l->preload[i]);
         }
     }
     if (l->in->certs) {

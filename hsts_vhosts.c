@@ -98,7 +98,7 @@ static const char *addr_key(char *buf, apr_pool_t *p, const char *ip,
         return port ? apr_psprintf(p, "%s:%u", ip, (unsigned int)port)
                     : apr_pstrcat(p, ip, ":*", NULL);
     }
-    memcpy(buf, ip, n);
+    memcpy(buf, ip, n + 1);
     buf[n] = ':';
     if (port) {
         port_text(buf + n + 1, port);
@@ -237,9 +237,9 @@ static void index_names(hsts_vhosts_t *v, int i)
 static void index_own_patterns(hsts_vhosts_t *v, int i)
 {
     const hsts_lint_host_t *h = HOST(v, i);
-    int j;
 
     if (h->wild_names && h->wild_names->nelts > FEW_PATTERNS) {
+        int j;
         v->own_wild[i] = hsts_wild_make(v->p);
         for (j = 0; j < h->wild_names->nelts; j++) {
             hsts_wild_add(v->own_wild[i],

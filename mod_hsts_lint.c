@@ -58,18 +58,21 @@ static apr_pool_t *exit_pool(void)
 /* What certificates say, kept for the life of httpd's parent (across
  * graceful restarts, and shared by the two configuration passes of a
  * start): httpd's retained data, as mod_ssl and mod_md keep theirs. */
+typedef struct {
+    hsts_cert_cache_t *cache;
+} retained_t;
+
 static hsts_cert_cache_t *cert_cache(server_rec *main_server)
 {
     static const char key[] = "mod_hsts-certificate-cache";
-    hsts_cert_cache_t **cache = ap_retained_data_get(key);
-    apr_pool_t *p;
+    retained_t *r = ap_retained_data_get(key);
 
-    if (!cache) {
-        cache = ap_retained_data_create(key, sizeof(*cache));
-        p = configtest() ? exit_pool() : NULL;
-        *cache = hsts_cert_cache_make(p ? p : main_server->process->pool);
+    if (!r) {
+        apr_pool_t *p = configtest() ? exit_pool() : NULL;
+        r = ap_retained_data_create(key, sizeof(*r));
+        r->cache = hsts_cert_cache_make(p ? p : main_server->process->pool);
     }
-    return *cache;
+    return r->cache;
 }
 
 /* The cache file: what a new process (apache2 -t, and the one that
