@@ -49,6 +49,7 @@ hsts_cert_store_t *hsts_cert_store_make(apr_pool_t *p,
     store->x509 = apr_hash_make(p);
     store->seeds = apr_hash_make(p);
     store->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    store->loaded = HSTS_CACHE_FILE_ABSENT;
     hsts_cache_run_begin(store->cache);
     apr_pool_cleanup_register(p, store, store_cleanup, apr_pool_cleanup_null);
     return store;
@@ -72,48 +73,6 @@ const hsts_cert_stats_t *hsts_cert_store_stats(const hsts_cert_store_t *store)
 /* ------------------------------------------------------------------ */
 /* Files                                                                */
 
-char *hsts_read_whole(apr_pool_t *p, const char *path, char **buf,
-                      apr_size_t *size, apr_size_t *len, const char **error)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_status_t rv;
-    char *data = NULL;
-
-    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, p);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-        if (rv == APR_SUCCESS && fi.size > APR_INT64_C(64) * 1024 * 1024) {
-            rv = APR_EINVAL;
-        }
-        if (rv == APR_SUCCESS) {
-            if (!buf) {
-                /* a buffer of its own, of the file's size */
-                buf = &data;
-                data = apr_palloc(p, (apr_size_t)fi.size + 1);
-            }
-            else if (!*buf || *size < (apr_size_t)fi.size + 1) {
-                *size = (apr_size_t)fi.size + 1 > 16384
-                        ? (apr_size_t)fi.size + 1 : 16384;
-                *buf = apr_palloc(p, *size);
-            }
-            rv = apr_file_read_full(f, *buf, (apr_size_t)fi.size, len);
-            if (APR_STATUS_IS_EOF(rv)) {
-                rv = APR_SUCCESS;
-            }
-        }
-        apr_file_close(f);
-    }
-    if (rv != APR_SUCCESS) {
-        char err[120];
-        *error = apr_psprintf(p, "cannot be read (%s)",
-                              apr_strerror(rv, err, sizeof(err)));
-        return NULL;
-    }
-    (*buf)[*len] = '\0';
-    return *buf;
-}
-
 static void note_digests(hsts_cert_store_t *store, hsts_run_file_t *f)
 {
     int i;
@@ -128,54 +87,43 @@ static void note_digests(hsts_cert_store_t *store, hsts_run_file_t *f)
 }
 
 /*
- * A file, read once per run and known by its content. The content is
- * kept only when it is new (its certificates are decoded now); a known
- * one is read again in the rare case a chain has to be verified anew.
+ * A file as this run read it (r: read ahead, else read now), known by
+ * its content. The content is kept only when it is new (its
+ * certificates are decoded now); a known one is read again in the rare
+ * case a chain has to be verified anew.
  */
-static hsts_run_file_t *run_file(hsts_cert_store_t *store, const char *path)
+hsts_run_file_t *hsts_store_file(hsts_cert_store_t *store, const char *path,
+                                 const hsts_read_t *r)
 {
-    hsts_run_file_t *f = apr_hash_get(store->files, path, APR_HASH_KEY_STRING);
-    const hsts_file_facts_t *facts;
-    const hsts_read_t *ahead;
+    hsts_run_file_t *f = apr_pcalloc(store->pool, sizeof(*f));
+    const hsts_file_facts_t *facts = NULL;
     const char *data;
 
-    if (f) {
-        return f;
+    f->path = path;
+    apr_hash_set(store->files, path, APR_HASH_KEY_STRING, f);
+    data = NULL;
+    if (r) {
+        f->read_error = r->ok ? NULL : r->error;
+        f->len = r->len;
+        f->digest = r->digest;
+        facts = r->ok ? hsts_cache_get(store->cache, HSTS_CACHE_FILE,
+                                       &f->digest) : NULL;
     }
-    f = apr_pcalloc(store->pool, sizeof(*f));
-    f->path = apr_pstrdup(store->pool, path);
-    apr_hash_set(store->files, f->path, APR_HASH_KEY_STRING, f);
-    ahead = hsts_read_ahead_get(store, path);
-    if (ahead && !ahead->ok) {
-        f->read_error = ahead->error;
-        return f;
-    }
-    if (ahead) {
-        f->len = ahead->len;
-        f->digest = ahead->digest;
-        data = ahead->data;
-    }
-    else {
+    /* read now: not read ahead, or read ahead (its digest only) and new
+     * to the cache */
+    if (!f->read_error && !facts && !data) {
+        store->stats.files_read_again += r != NULL;
         data = hsts_read_whole(store->pool, path, &store->buf,
                                &store->buf_size, &f->len, &f->read_error);
-        if (!data) {
-            return f;
+        if (data) {
+            hsts_digest(store->md, data, f->len, &f->digest);
+            facts = hsts_cache_get(store->cache, HSTS_CACHE_FILE, &f->digest);
         }
-        hsts_digest(store->md, data, f->len, &f->digest);
+    }
+    if (f->read_error) {
+        return f;
     }
     store->stats.files_read++;
-    facts = hsts_cache_get(store->cache, HSTS_CACHE_FILE, &f->digest);
-    if (!facts && !data) {
-        /* read ahead as known to the cache, which has not changed since:
-         * cannot happen; read it again rather than trust that */
-        data = hsts_read_whole(store->pool, path, &store->buf,
-                               &store->buf_size, &f->len, &f->read_error);
-        if (!data) {
-            return f;
-        }
-        hsts_digest(store->md, data, f->len, &f->digest);
-        facts = hsts_cache_get(store->cache, HSTS_CACHE_FILE, &f->digest);
-    }
     if (!facts) {
         facts = hsts_file_facts_read(store->pool, store->md,
                                      data, f->len, store->der);
@@ -189,6 +137,19 @@ static hsts_run_file_t *run_file(hsts_cert_store_t *store, const char *path)
         note_digests(store, f);
     }
     return f;
+}
+
+static hsts_run_file_t *run_file(hsts_cert_store_t *store, const char *path)
+{
+    hsts_run_file_t *f;
+
+    /* what was read ahead is at hand once the thread is joined */
+    hsts_read_ahead_end(store);
+    f = apr_hash_get(store->files, path, APR_HASH_KEY_STRING);
+    return f ? f : hsts_store_file(store, path,
+                                   store->read ? apr_hash_get(
+                                       store->read, path, APR_HASH_KEY_STRING)
+                                   : NULL);
 }
 
 /* Decodes the certificates of a file whose facts the cache had, from
@@ -291,35 +252,32 @@ X509 *hsts_store_x509(hsts_cert_store_t *store, const hsts_digest_t *digest)
 hsts_cert_t *hsts_cert_get(hsts_cert_store_t *store, const char *cert_file,
                            const char *chain_file)
 {
-    apr_size_t n1 = strlen(cert_file), n2 = chain_file ? strlen(chain_file)
-                                                        : 0;
-    char buf[1024], *key = n1 + n2 + 2 <= sizeof(buf) ? buf
-                           : apr_palloc(store->pool, n1 + n2 + 2);
+    hsts_run_file_t *cf = run_file(store, cert_file);
+    hsts_run_file_t *chf = chain_file ? run_file(store, chain_file) : NULL;
+    const hsts_run_file_t *key[2];
     hsts_cert_t *cert;
 
-    /* looked up once per host and check: no allocation for that */
-    memcpy(key, cert_file, n1);
-    key[n1] = '\n';
-    memcpy(key + n1 + 1, chain_file ? chain_file : "", n2 + 1);
-    cert = apr_hash_get(store->certs, key, APR_HASH_KEY_STRING);
+    /* looked up once per host and check: by the files, no allocation */
+    key[0] = cf;
+    key[1] = chf;
+    cert = apr_hash_get(store->certs, key, sizeof(key));
     if (cert) {
         return cert;
     }
     cert = apr_pcalloc(store->pool, sizeof(*cert));
     cert->store = store;
-    cert->cert_file = apr_pstrdup(store->pool, cert_file);
-    cert->chain_file = chain_file ? apr_pstrdup(store->pool, chain_file)
-                                  : NULL;
-    cert->cf = run_file(store, cert_file);
-    cert->chf = chain_file ? run_file(store, chain_file) : NULL;
-    apr_hash_set(store->certs, apr_pstrmemdup(store->pool, key, n1 + n2 + 1),
-                 APR_HASH_KEY_STRING, cert);
+    cert->cert_file = cf->path;
+    cert->chain_file = chf ? chf->path : NULL;
+    cert->cf = cf;
+    cert->chf = chf;
+    cert->key[0] = cf;
+    cert->key[1] = chf;
+    apr_hash_set(store->certs, cert->key, sizeof(cert->key), cert);
     APR_ARRAY_PUSH(store->all, hsts_cert_t *) = cert;
     return cert;
 }
 
-/* The name to check a ServerAlias pattern with ("*.a.com" -> "x.a.com"). */
-static const char *sample_name(apr_pool_t *p, const char *name)
+const char *hsts_sample_name(apr_pool_t *p, const char *name)
 {
     char *s, *c;
 
@@ -338,17 +296,12 @@ static const char *sample_name(apr_pool_t *p, const char *name)
 void hsts_cert_want(hsts_cert_store_t *store, hsts_cert_t *cert,
                     const apr_array_header_t *names, int chain)
 {
-    int i;
+    hsts_want_t *want = apr_palloc(store->pool, sizeof(*want));
 
     cert->want_chain |= chain;
-    if (!cert->want_names) {
-        cert->want_names = apr_array_make(store->pool, names->nelts,
-                                          sizeof(const char *));
-    }
-    for (i = 0; i < names->nelts; i++) {
-        APR_ARRAY_PUSH(cert->want_names, const char *) =
-            sample_name(store->pool, APR_ARRAY_IDX(names, i, const char *));
-    }
+    want->names = names;
+    want->next = cert->want;
+    cert->want = want;
 }
 
 /* ------------------------------------------------------------------ */
@@ -364,8 +317,11 @@ static const char *no_certificate(apr_pool_t *p, const char *why)
 
 /* The certificates of f from the first'th on into the chain, up to one
  * that does not parse; returns why reading stopped early, or NULL. */
+/* The certificates of f from the first'th on into the chain (copied to
+ * chain, when given), up to one that does not parse; returns why
+ * reading stopped early, or NULL. */
 static const char *add_chain(hsts_cert_t *cert, const hsts_run_file_t *f,
-                             int first)
+                             int first, hsts_digest_t *chain)
 {
     apr_pool_t *p = cert->store->pool;
     int k;
@@ -378,8 +334,16 @@ static const char *add_chain(hsts_cert_t *cert, const hsts_run_file_t *f,
             return apr_psprintf(p, "holds a block after certificate %d that "
                                 "does not parse (%s)", k, cf->error);
         }
-        APR_ARRAY_PUSH(cert->untrusted, hsts_digest_t) = f->facts->certs[k];
-        APR_ARRAY_PUSH(cert->untrusted_facts, const hsts_cert_facts_t *) = cf;
+        if (chain) {
+            chain[cert->n_untrusted] = f->facts->certs[k];
+        }
+        cert->n_untrusted++;
+        /* a CA's SHA-1 signature counts, a root's own does not */
+        if (!cert->sha1_chain && (cf->flags & (HSTS_CF_SHA1
+                                               | HSTS_CF_SELF_SIGNED))
+                                 == HSTS_CF_SHA1) {
+            cert->sha1_chain = cf;
+        }
     }
     return f->facts->error
            ? apr_psprintf(p, "holds a block after certificate %d that does "
@@ -387,38 +351,54 @@ static const char *add_chain(hsts_cert_t *cert, const hsts_run_file_t *f,
            : NULL;
 }
 
+/* The chain file's certificates after those of the certificate file:
+ * copied into one array (without a chain file, the certificate file's
+ * own array is the chain: most hosts'). */
+static void resolve_chain_file(hsts_cert_t *cert)
+{
+    apr_pool_t *p = cert->store->pool;
+    const hsts_run_file_t *chf = cert->chf;
+    const hsts_cert_facts_t *first;
+    hsts_digest_t *chain;
+
+    if (chf->read_error || !chf->facts->count) {
+        cert->chain_error = chf->read_error ? chf->read_error
+                            : no_certificate(p, chf->facts->error);
+        return;
+    }
+    first = hsts_store_facts(cert->store, &chf->facts->certs[0],
+                             cert->want_chain);
+    if (first->error) {
+        cert->chain_error = no_certificate(p, first->error);
+        return;
+    }
+    chain = apr_palloc(p, sizeof(hsts_digest_t)
+                          * (apr_size_t)(cert->n_untrusted
+                                         + chf->facts->count));
+    if (cert->n_untrusted) {
+        memcpy(chain, cert->untrusted,
+               sizeof(hsts_digest_t) * (apr_size_t)cert->n_untrusted);
+    }
+    cert->untrusted = chain;
+    cert->chain_rest_error = add_chain(cert, chf, 0, chain);
+}
+
 static void resolve_files(hsts_cert_t *cert)
 {
     apr_pool_t *p = cert->store->pool;
-    const hsts_run_file_t *cf = cert->cf, *chf = cert->chf;
+    const hsts_run_file_t *cf = cert->cf;
 
-    cert->untrusted = apr_array_make(p, 2, sizeof(hsts_digest_t));
-    cert->untrusted_facts = apr_array_make(p, 2,
-                                           sizeof(const hsts_cert_facts_t *));
     if (cf->read_error || !cf->facts->count) {
         cert->leaf_error = cf->read_error ? cf->read_error
                            : no_certificate(p, cf->facts->error);
         return;
     }
     cert->leaf_digest = &cf->facts->certs[0];
-    cert->rest_error = add_chain(cert, cf, 1);
-    if (!chf) {
-        return;
+    cert->untrusted = &cf->facts->certs[1];
+    cert->rest_error = add_chain(cert, cf, 1, NULL);
+    if (cert->chf) {
+        resolve_chain_file(cert);
     }
-    if (chf->read_error || !chf->facts->count) {
-        cert->chain_error = chf->read_error ? chf->read_error
-                            : no_certificate(p, chf->facts->error);
-        return;
-    }
-    {
-        const hsts_cert_facts_t *first = hsts_store_facts(
-            cert->store, &chf->facts->certs[0], cert->want_chain);
-        if (first->error) {
-            cert->chain_error = no_certificate(p, first->error);
-            return;
-        }
-    }
-    cert->chain_rest_error = add_chain(cert, chf, 0);
 }
 
 void hsts_cert_resolve(hsts_cert_t *cert, int with_leaf)
@@ -572,7 +552,7 @@ static void check_names(hsts_cert_t *cert, apr_pool_t *p,
 
     for (i = 0; i < names->nelts; i++) {
         const char *name = APR_ARRAY_IDX(names, i, const char *);
-        if (!hsts_cert_covers(cert, sample_name(p, name))) {
+        if (!hsts_cert_covers(cert, hsts_sample_name(p, name))) {
             missing = missing ? apr_pstrcat(p, missing, ", ", name, NULL)
                               : name;
         }
@@ -594,19 +574,9 @@ static void check_names(hsts_cert_t *cert, apr_pool_t *p,
 static void check_sha1(const hsts_cert_t *cert, apr_pool_t *p,
                        apr_array_header_t *issues)
 {
-    const hsts_cert_facts_t *x = NULL;
-    int i;
+    const hsts_cert_facts_t *x = cert->leaf->flags & HSTS_CF_SHA1
+                                 ? cert->leaf : cert->sha1_chain;
 
-    if (cert->leaf->flags & HSTS_CF_SHA1) {
-        x = cert->leaf;
-    }
-    for (i = 0; !x && i < cert->untrusted_facts->nelts; i++) {
-        const hsts_cert_facts_t *f = APR_ARRAY_IDX(cert->untrusted_facts, i,
-                                                   const hsts_cert_facts_t *);
-        if ((f->flags & (HSTS_CF_SHA1 | HSTS_CF_SELF_SIGNED)) == HSTS_CF_SHA1) {
-            x = f;
-        }
-    }
     if (x) {
         hsts_issue_add(issues, HSTS_C_DOMAIN_TLS_SHA1,
                        apr_psprintf(p, "The certificate %s (in %s) is signed "

@@ -90,7 +90,8 @@ void hsts_cert_store_done(hsts_cert_store_t *store);
 
 /*
  * The certificate in cert_file (PEM: the leaf, then any chain) with
- * chain_file (may be NULL), as mod_ssl would read them. Never NULL: an
+ * chain_file (may be NULL), as mod_ssl would read them; the names are
+ * kept, not copied. Never NULL: an
  * unreadable file gives a certificate that covers no name and whose
  * check reports tls.cert.unreadable.
  */
@@ -99,17 +100,32 @@ hsts_cert_t *hsts_cert_get(hsts_cert_store_t *store,
                            const char *chain_file);
 
 /*
- * Starts reading the files at paths (const char *) on a thread of its
- * own, so that hsts_cert_get() finds them read: the caller does other
- * work meanwhile (reads the cache file, indexes the hosts). Without
- * threads, or if none can start, the files are read when got.
+ * Starts loading the cache file at path (NULL: none; see
+ * hsts_cert_cache_load()) into the store's cache, on a thread of the
+ * store's own that then reads the files hsts_cert_read_ahead() gives:
+ * the caller reads its configuration meanwhile. Call it first, once.
+ */
+void hsts_cert_store_load(hsts_cert_store_t *store, const char *path);
+
+/* What loading the cache file found, once it is loaded (waits for it);
+ * HSTS_CACHE_FILE_ABSENT when none was loaded. */
+hsts_cache_file_e hsts_cert_store_loaded(hsts_cert_store_t *store,
+                                         const char **why);
+
+/*
+ * Starts reading the files at paths (const char *, which must last as
+ * long as the store) on a thread of its own, so that hsts_cert_get()
+ * finds them read: the caller does other work meanwhile (indexes the
+ * hosts). Without threads, or if none can start, the files are read
+ * when got.
  */
 void hsts_cert_read_ahead(hsts_cert_store_t *store,
                           const apr_array_header_t *paths);
 
 /* Says what hsts_cert_check() will be asked of cert: whether it covers
- * names (const char *, as given to it) and, with chain (preload), its
- * chain, so that hsts_cert_prepare() asks OpenSSL with the others. */
+ * names (const char *, as given to it; kept, not copied) and, with
+ * chain (preload), its chain, so that hsts_cert_prepare() asks OpenSSL
+ * with the others. */
 void hsts_cert_want(hsts_cert_store_t *store, hsts_cert_t *cert,
                     const apr_array_header_t *names, int chain);
 
@@ -145,6 +161,7 @@ void hsts_cert_check(hsts_cert_store_t *store, hsts_cert_t *cert,
  * verified (the rest went up to the trust store). */
 typedef struct {
     int files_read;
+    int files_read_again;           /* read ahead, new to the cache */
     int files_parsed;
     int certs_parsed;
     int chains_verified;

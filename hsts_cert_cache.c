@@ -24,20 +24,29 @@
 
 #include "hsts_cert_int.h"
 
+/* The answers for names are kept as entries of a kind of their own. */
+#define NAMES HSTS_CACHE_KINDS
+#define TABLES (HSTS_CACHE_KINDS + 1)
+
+/* An entry: its key is a digest; an answer for a name's is the
+ * certificate's DER digest followed by the name as asked (and a NUL, not
+ * part of the key). */
 typedef struct {
-    hsts_digest_t key;
     apr_uint32_t used;              /* the run that last used it; 0: none */
-    const void *value;
+    apr_uint32_t klen;
+    const void *value;              /* a name's: NULL */
+    unsigned char covers;           /* a name's answer */
+    unsigned char key[];
 } entry_t;
 
-/* OpenSSL's answer for one certificate and one name. Its key is the
- * certificate's DER digest followed by the name as asked. */
+/* The entries of a kind: open addressing on the key's first bytes (a
+ * digest's are as good as any hash), never more than half full. Nothing
+ * is removed: a run's end makes new tables of what it used. */
 typedef struct {
-    apr_uint32_t used;
-    unsigned char covers;
-    apr_size_t klen;
-    unsigned char key[];
-} name_entry_t;
+    entry_t **slots;
+    apr_size_t mask;                /* the number of slots, less 1 */
+    apr_size_t count;
+} table_t;
 
 /* The longest key kept: a longer name (no host name is) is asked of
  * OpenSSL each time. */
@@ -54,8 +63,7 @@ typedef struct {
 struct hsts_cert_cache_t {
     apr_pool_t *parent;
     apr_pool_t *pool;               /* the entries' */
-    apr_hash_t *entries[HSTS_CACHE_KINDS];  /* key -> entry_t */
-    apr_hash_t *names;              /* key -> name_entry_t */
+    table_t tables[TABLES];
     apr_uint32_t run;
     int changed;                    /* differs from the file as last read
                                      * or written */
@@ -90,23 +98,87 @@ static apr_pool_t *own_pool(apr_pool_t *parent)
     return p;
 }
 
-static void make_tables(hsts_cert_cache_t *c)
+/* ------------------------------------------------------------------ */
+/* Tables                                                               */
+
+static apr_size_t key_hash(const unsigned char *key, apr_size_t klen)
+{
+    apr_size_t h, i;
+
+    memcpy(&h, key, sizeof(h));
+    for (i = HSTS_DIGEST_LEN; i < klen; i++) {
+        h = h * 31 + key[i];
+    }
+    return h;
+}
+
+/* An empty table with room for n entries. */
+static void table_make(apr_pool_t *p, table_t *t, apr_size_t n)
+{
+    apr_size_t slots = 16;
+
+    while (slots < 2 * n) {
+        slots *= 2;
+    }
+    t->slots = apr_pcalloc(p, slots * sizeof(entry_t *));
+    t->mask = slots - 1;
+    t->count = 0;
+}
+
+static entry_t *table_find(const table_t *t, const unsigned char *key,
+                           apr_size_t klen)
+{
+    apr_size_t i;
+
+    for (i = key_hash(key, klen) & t->mask; t->slots[i];
+         i = (i + 1) & t->mask) {
+        entry_t *e = t->slots[i];
+        if (e->klen == klen && !memcmp(e->key, key, klen)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Adds e, whose key is not there. */
+static void table_add(apr_pool_t *p, table_t *t, entry_t *e)
+{
+    apr_size_t i;
+
+    if (2 * (t->count + 1) > t->mask + 1) {
+        table_t bigger;
+        table_make(p, &bigger, 2 * (t->mask + 1));
+        for (i = 0; i <= t->mask; i++) {
+            if (t->slots[i]) {
+                table_add(p, &bigger, t->slots[i]);
+            }
+        }
+        *t = bigger;
+    }
+    for (i = key_hash(e->key, e->klen) & t->mask; t->slots[i];
+         i = (i + 1) & t->mask) {
+    }
+    t->slots[i] = e;
+    t->count++;
+}
+
+static void make_tables(hsts_cert_cache_t *c, const apr_size_t *counts)
 {
     int k;
 
-    for (k = 0; k < HSTS_CACHE_KINDS; k++) {
-        c->entries[k] = apr_hash_make(c->pool);
+    for (k = 0; k < TABLES; k++) {
+        table_make(c->pool, &c->tables[k], counts ? counts[k] : 0);
     }
-    c->names = apr_hash_make(c->pool);
 }
 
 /* Entries of every kind, names included. */
-static int entry_count(const hsts_cert_cache_t *c)
+static apr_size_t entry_count(const hsts_cert_cache_t *c)
 {
-    int k, n = (int)apr_hash_count(c->names);
+    apr_size_t n = 0;
+    int k;
 
-    for (k = 0; k < HSTS_CACHE_KINDS; k++) {
-        n += (int)apr_hash_count(c->entries[k]);
+    for (k = 0; k < TABLES; k++) {
+        n += c->tables[k].count;
     }
     return n;
 }
@@ -117,27 +189,50 @@ hsts_cert_cache_t *hsts_cert_cache_make(apr_pool_t *p)
 
     c->parent = p;
     c->pool = own_pool(p);
-    make_tables(c);
+    make_tables(c, NULL);
     return c;
 }
 
-static const void *copy_value(apr_pool_t *p, hsts_cache_kind_e kind,
-                              const void *value)
+/* ------------------------------------------------------------------ */
+/* Entries                                                              */
+
+static const void *copy_value(apr_pool_t *p, int kind, const void *value)
 {
     switch (kind) {
     case HSTS_CACHE_FILE:
         return hsts_file_facts_copy(p, value);
     case HSTS_CACHE_CERT:
         return hsts_cert_facts_copy(p, value);
-    default:
+    case HSTS_CACHE_VERDICT:
         return apr_pstrdup(p, value);
+    default:
+        return NULL;
     }
+}
+
+/* A new entry in c of a kind, its value copied into c's pool unless
+ * owned (there already). */
+static entry_t *insert(hsts_cert_cache_t *c, int kind,
+                       const unsigned char *key, apr_size_t klen,
+                       const void *value, int owned, apr_uint32_t used)
+{
+    entry_t *e = apr_palloc(c->pool, sizeof(*e) + klen + 1);
+
+    e->used = used;
+    e->klen = (apr_uint32_t)klen;
+    e->value = owned ? value : copy_value(c->pool, kind, value);
+    e->covers = 0;
+    memcpy(e->key, key, klen);
+    e->key[klen] = '\0';
+    table_add(c->pool, &c->tables[kind], e);
+    c->changed = 1;
+    return e;
 }
 
 const void *hsts_cache_get(hsts_cert_cache_t *c, hsts_cache_kind_e kind,
                            const hsts_digest_t *key)
 {
-    entry_t *e = apr_hash_get(c->entries[kind], key->b, HSTS_DIGEST_LEN);
+    entry_t *e = table_find(&c->tables[kind], key->b, HSTS_DIGEST_LEN);
 
     if (!e) {
         return NULL;
@@ -146,41 +241,19 @@ const void *hsts_cache_get(hsts_cert_cache_t *c, hsts_cache_kind_e kind,
     return e->value;
 }
 
-/* An entry whose value is in the cache's pool already. */
 int hsts_cache_known(const hsts_cert_cache_t *c, hsts_cache_kind_e kind,
                      const hsts_digest_t *key)
 {
-    return apr_hash_get(c->entries[kind], key->b, HSTS_DIGEST_LEN) != NULL;
-}
-
-static entry_t *insert_owned(hsts_cert_cache_t *c, hsts_cache_kind_e kind,
-                             const hsts_digest_t *key, const void *value,
-                             apr_uint32_t used)
-{
-    entry_t *e = apr_palloc(c->pool, sizeof(*e));
-
-    e->key = *key;
-    e->used = used;
-    e->value = value;
-    apr_hash_set(c->entries[kind], e->key.b, HSTS_DIGEST_LEN, e);
-    c->changed = 1;
-    return e;
-}
-
-static entry_t *insert(hsts_cert_cache_t *c, hsts_cache_kind_e kind,
-                       const hsts_digest_t *key, const void *value,
-                       apr_uint32_t used)
-{
-    return insert_owned(c, kind, key, copy_value(c->pool, kind, value), used);
+    return table_find(&c->tables[kind], key->b, HSTS_DIGEST_LEN) != NULL;
 }
 
 const void *hsts_cache_put(hsts_cert_cache_t *c, hsts_cache_kind_e kind,
                            const hsts_digest_t *key, const void *value)
 {
-    entry_t *e = apr_hash_get(c->entries[kind], key->b, HSTS_DIGEST_LEN);
+    entry_t *e = table_find(&c->tables[kind], key->b, HSTS_DIGEST_LEN);
 
     if (!e) {
-        e = insert(c, kind, key, value, c->run);
+        e = insert(c, kind, key->b, HSTS_DIGEST_LEN, value, 0, c->run);
     }
     e->used = c->run;
     return e->value;
@@ -201,19 +274,19 @@ static apr_size_t name_key(unsigned char *buf, const hsts_digest_t *cert,
     return HSTS_DIGEST_LEN + n;
 }
 
-static name_entry_t *name_find(const hsts_cert_cache_t *c,
-                               const hsts_digest_t *cert, const char *name)
+static entry_t *name_find(const hsts_cert_cache_t *c,
+                          const hsts_digest_t *cert, const char *name)
 {
     unsigned char key[NAME_KEY_MAX];
     apr_size_t klen = name_key(key, cert, name);
 
-    return klen ? apr_hash_get(c->names, key, (apr_ssize_t)klen) : NULL;
+    return klen ? table_find(&c->tables[NAMES], key, klen) : NULL;
 }
 
 int hsts_cache_name_get(hsts_cert_cache_t *c, const hsts_digest_t *cert,
                         const char *name)
 {
-    name_entry_t *e = name_find(c, cert, name);
+    entry_t *e = name_find(c, cert, name);
 
     if (!e) {
         return -1;
@@ -228,36 +301,31 @@ int hsts_cache_name_known(const hsts_cert_cache_t *c,
     return name_find(c, cert, name) != NULL;
 }
 
-static name_entry_t *name_insert(hsts_cert_cache_t *c,
-                                 const unsigned char *key, apr_size_t klen,
-                                 int covers, apr_uint32_t used)
-{
-    name_entry_t *e = apr_palloc(c->pool, sizeof(*e) + klen);
-
-    e->used = used;
-    e->covers = covers != 0;
-    e->klen = klen;
-    memcpy(e->key, key, klen);
-    apr_hash_set(c->names, e->key, (apr_ssize_t)klen, e);
-    c->changed = 1;
-    return e;
-}
-
 void hsts_cache_name_put(hsts_cert_cache_t *c, const hsts_digest_t *cert,
                          const char *name, int covers)
 {
     unsigned char key[NAME_KEY_MAX];
     apr_size_t klen = name_key(key, cert, name);
-    name_entry_t *e;
+    entry_t *e;
 
     if (!klen) {
         return;
     }
-    e = apr_hash_get(c->names, key, (apr_ssize_t)klen);
+    e = table_find(&c->tables[NAMES], key, klen);
     if (!e) {
-        e = name_insert(c, key, klen, covers, c->run);
+        e = insert(c, NAMES, key, klen, NULL, 1, c->run);
+        e->covers = covers != 0;
     }
     e->used = c->run;
+}
+
+/* Copies e (of a kind, from another cache) into c. */
+static void copy_entry(hsts_cert_cache_t *c, int kind, const entry_t *e)
+{
+    entry_t *copy = insert(c, kind, e->key, e->klen, e->value, kind == NAMES,
+                           e->used);
+
+    copy->covers = e->covers;
 }
 
 void hsts_cache_run_begin(hsts_cert_cache_t *c)
@@ -265,49 +333,33 @@ void hsts_cache_run_begin(hsts_cert_cache_t *c)
     c->run++;
 }
 
-/* Entries the run did not use. */
-static int unused_entries(const hsts_cert_cache_t *c)
-{
-    apr_hash_index_t *hi;
-    int k, unused = 0;
-
-    for (k = 0; k < HSTS_CACHE_KINDS; k++) {
-        for (hi = apr_hash_first(NULL, c->entries[k]); hi;
-             hi = apr_hash_next(hi)) {
-            unused += ((entry_t *)apr_hash_this_val(hi))->used != c->run;
-        }
-    }
-    for (hi = apr_hash_first(NULL, c->names); hi; hi = apr_hash_next(hi)) {
-        unused += ((name_entry_t *)apr_hash_this_val(hi))->used != c->run;
-    }
-    return unused;
-}
-
 void hsts_cache_run_end(hsts_cert_cache_t *c)
 {
     apr_pool_t *old = c->pool;
-    apr_hash_t *from[HSTS_CACHE_KINDS], *from_names = c->names;
-    apr_hash_index_t *hi;
-    int k;
+    table_t from[TABLES];
+    apr_size_t used[TABLES], i;
+    int k, unused = 0;
 
-    if (!unused_entries(c)) {
+    for (k = 0; k < TABLES; k++) {
+        used[k] = 0;
+        for (i = 0; i <= c->tables[k].mask; i++) {
+            const entry_t *e = c->tables[k].slots[i];
+            used[k] += e && e->used == c->run;
+        }
+        unused += used[k] != c->tables[k].count;
+    }
+    if (!unused) {
         return;
     }
-    memcpy(from, c->entries, sizeof(from));
+    memcpy(from, c->tables, sizeof(from));
     c->pool = own_pool(c->parent);
-    make_tables(c);
-    for (k = 0; k < HSTS_CACHE_KINDS; k++) {
-        for (hi = apr_hash_first(NULL, from[k]); hi; hi = apr_hash_next(hi)) {
-            entry_t *e = apr_hash_this_val(hi);
-            if (e->used == c->run) {
-                insert(c, (hsts_cache_kind_e)k, &e->key, e->value, e->used);
+    make_tables(c, used);
+    for (k = 0; k < TABLES; k++) {
+        for (i = 0; i <= from[k].mask; i++) {
+            const entry_t *e = from[k].slots[i];
+            if (e && e->used == c->run) {
+                copy_entry(c, k, e);
             }
-        }
-    }
-    for (hi = apr_hash_first(NULL, from_names); hi; hi = apr_hash_next(hi)) {
-        name_entry_t *e = apr_hash_this_val(hi);
-        if (e->used == c->run) {
-            name_insert(c, e->key, e->klen, e->covers, e->used);
         }
     }
     apr_pool_destroy(old);
@@ -315,12 +367,17 @@ void hsts_cache_run_end(hsts_cert_cache_t *c)
 }
 
 /* ------------------------------------------------------------------ */
-/* The cache file: a header, one line per entry, and a line with their
- * number and the SHA-256 of everything before it, so that a truncated
- * or damaged file is seen as such. Strings are escaped (%XX) so that a
- * field holds no space, comma or control character.                   */
+/* The cache file, binary: a header, the entries of each kind (files,
+ * certificates, verdicts, names) after their counts, and the SHA-256 of
+ * everything before it, so that a truncated or damaged file is seen as
+ * such. Numbers are in this machine's byte order (the header says which:
+ * a file from another machine is ignored); a string is its length (2
+ * bytes; NO_STRING for none) and its bytes.                            */
 
-#define MAGIC "mod_hsts-certificate-cache 2 "
+#define MAGIC "mod_hsts certificate cache\n"
+#define FORMAT 3
+#define BYTE_ORDER_MARK 0x01020304u
+#define NO_STRING 0xffffu
 #define MAX_FILE (APR_INT64_C(512) * 1024 * 1024)
 
 typedef struct {
@@ -329,131 +386,76 @@ typedef struct {
     apr_status_t rv;
 } out_t;
 
-static void put(out_t *o, const char *s, apr_size_t len)
+static void put(out_t *o, const void *data, apr_size_t len)
 {
-    if (o->rv == APR_SUCCESS) {
-        EVP_DigestUpdate(o->md, s, len);
-        o->rv = apr_file_write_full(o->f, s, len, NULL);
+    if (o->rv == APR_SUCCESS && len) {
+        EVP_DigestUpdate(o->md, data, len);
+        o->rv = apr_file_write_full(o->f, data, len, NULL);
     }
 }
 
-static void put_str(out_t *o, const char *s)
+static void put_u32(out_t *o, apr_uint32_t v)
 {
-    put(o, s, strlen(s));
+    put(o, &v, sizeof(v));
 }
 
-static int plain_byte(unsigned char c)
+static void put_i64(out_t *o, apr_int64_t v)
 {
-    return c > 0x20 && c < 0x7f && c != '%' && c != ',';
+    put(o, &v, sizeof(v));
 }
 
-static void put_escaped(out_t *o, const char *s)
+/* A string (NULL: none); longer ones are cut (no message is that long). */
+static void put_string(out_t *o, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
+    apr_size_t n = s ? strlen(s) : 0;
+    apr_uint16_t len = !s ? NO_STRING
+                       : (apr_uint16_t)(n < NO_STRING ? n : NO_STRING - 1);
 
-    while (*s) {
-        apr_size_t n = 0;
-        while (s[n] && plain_byte((unsigned char)s[n])) {
-            n++;
-        }
-        put(o, s, n);
-        s += n;
-        if (*s) {
-            char e[3] = { '%', hex[(unsigned char)*s >> 4],
-                          hex[(unsigned char)*s & 15] };
-            put(o, e, 3);
-            s++;
-        }
+    put(o, &len, sizeof(len));
+    put(o, s, s ? len : 0);
+}
+
+static void put_entry(out_t *o, int kind, const entry_t *e)
+{
+    put(o, e->key, HSTS_DIGEST_LEN);
+    if (kind == NAMES) {
+        put(o, &e->covers, 1);
+        put_string(o, (const char *)e->key + HSTS_DIGEST_LEN);
     }
-}
-
-/* " -" for NULL, " =text" for a string. */
-static void put_field(out_t *o, const char *s)
-{
-    put_str(o, s ? " =" : " -");
-    if (s) {
-        put_escaped(o, s);
-    }
-}
-
-static void put_key(out_t *o, apr_pool_t *p, const char *kind,
-                    const hsts_digest_t *key)
-{
-    put_str(o, kind);
-    put_str(o, hsts_digest_hex(p, key));
-}
-
-static void put_entry(out_t *o, apr_pool_t *p, hsts_cache_kind_e kind,
-                      const entry_t *e)
-{
-    if (kind == HSTS_CACHE_FILE) {
+    else if (kind == HSTS_CACHE_FILE) {
         const hsts_file_facts_t *f = e->value;
-        int i;
-        put_key(o, p, "F ", &e->key);
-        put_str(o, apr_psprintf(p, " %d ", f->count));
-        for (i = 0; i < f->count; i++) {
-            put_str(o, hsts_digest_hex(p, &f->certs[i]));
-        }
-        put_str(o, f->count ? "" : "-");
-        put_field(o, f->error);
+        put_u32(o, (apr_uint32_t)f->count);
+        put(o, f->certs, sizeof(hsts_digest_t) * (apr_size_t)f->count);
+        put_string(o, f->error);
     }
     else if (kind == HSTS_CACHE_CERT) {
         const hsts_cert_facts_t *f = e->value;
-        put_key(o, p, "C ", &e->key);
-        put_field(o, f->error);
-        if (!f->error) {
-            put_str(o, apr_psprintf(p, " %u %" APR_INT64_T_FMT " %"
-                                    APR_INT64_T_FMT, f->flags, f->not_before,
-                                    f->not_after));
-            put_field(o, f->subject);
-        }
+        put_i64(o, f->not_before);
+        put_i64(o, f->not_after);
+        put_u32(o, f->flags);
+        put_string(o, f->error);
+        put_string(o, f->subject);
     }
     else {
-        put_key(o, p, "V ", &e->key);
-        put_field(o, e->value);
+        put_string(o, e->value);
     }
-    put_str(o, "\n");
 }
 
-/* "N <certificate> <0|1> =<name>" */
-static void put_name(out_t *o, apr_pool_t *p, const name_entry_t *e)
+static void put_entries(out_t *o, const hsts_cert_cache_t *c)
 {
-    hsts_digest_t cert;
+    apr_size_t i;
+    int k;
 
-    memcpy(cert.b, e->key, HSTS_DIGEST_LEN);
-    put_key(o, p, "N ", &cert);
-    put_str(o, e->covers ? " 1 =" : " 0 =");
-    put_escaped(o, apr_pstrmemdup(p, (const char *)e->key + HSTS_DIGEST_LEN,
-                                  e->klen - HSTS_DIGEST_LEN));
-    put_str(o, "\n");
-}
-
-/* Writes the entries; returns their number. */
-static int put_entries(out_t *o, const hsts_cert_cache_t *c, apr_pool_t *p)
-{
-    apr_pool_t *scratch;
-    apr_hash_index_t *hi;
-    int k, n = 0;
-
-    apr_pool_create(&scratch, p);
-    for (k = 0; k <= HSTS_CACHE_KINDS; k++) {
-        for (hi = apr_hash_first(NULL, k < HSTS_CACHE_KINDS ? c->entries[k]
-                                                            : c->names);
-             hi; hi = apr_hash_next(hi)) {
-            if (k < HSTS_CACHE_KINDS) {
-                put_entry(o, scratch, (hsts_cache_kind_e)k,
-                          apr_hash_this_val(hi));
-            }
-            else {
-                put_name(o, scratch, apr_hash_this_val(hi));
-            }
-            if (++n % 256 == 0) {
-                apr_pool_clear(scratch);
+    for (k = 0; k < TABLES; k++) {
+        put_u32(o, (apr_uint32_t)c->tables[k].count);
+    }
+    for (k = 0; k < TABLES; k++) {
+        for (i = 0; i <= c->tables[k].mask; i++) {
+            if (c->tables[k].slots[i]) {
+                put_entry(o, k, c->tables[k].slots[i]);
             }
         }
     }
-    apr_pool_destroy(scratch);
-    return n;
 }
 
 static void stamp_of(const apr_finfo_t *fi, stamp_t *s)
@@ -490,13 +492,10 @@ static int unchanged(const hsts_cert_cache_t *c, const char *path,
     return same_stamp(&now, &c->stamp);
 }
 
-static int write_file(hsts_cert_cache_t *c, apr_file_t *f, apr_pool_t *p)
+static int write_file(hsts_cert_cache_t *c, apr_file_t *f)
 {
     out_t o;
     unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    hsts_digest_t sum;
-    int n;
 
     o.f = f;
     o.rv = APR_SUCCESS;
@@ -505,17 +504,17 @@ static int write_file(hsts_cert_cache_t *c, apr_file_t *f, apr_pool_t *p)
         EVP_MD_CTX_free(o.md);
         return -1;
     }
-    put_str(&o, MAGIC);
-    put_escaped(&o, OpenSSL_version(OPENSSL_VERSION));
-    put_str(&o, "\n");
-    n = put_entries(&o, c, p);
-    EVP_DigestFinal_ex(o.md, md, &md_len);
+    put(&o, MAGIC, strlen(MAGIC));
+    put_u32(&o, FORMAT);
+    put_u32(&o, BYTE_ORDER_MARK);
+    put_string(&o, OpenSSL_version(OPENSSL_VERSION));
+    put_entries(&o, c);
+    if (!EVP_DigestFinal_ex(o.md, md, NULL)) {
+        o.rv = APR_EGENERAL;
+    }
     EVP_MD_CTX_free(o.md);
-    memcpy(sum.b, md, HSTS_DIGEST_LEN);
     if (o.rv == APR_SUCCESS) {
-        const char *end = apr_psprintf(p, "end %d %s\n", n,
-                                       hsts_digest_hex(p, &sum));
-        o.rv = apr_file_write_full(f, end, strlen(end), NULL);
+        o.rv = apr_file_write_full(f, md, HSTS_DIGEST_LEN, NULL);
     }
     return o.rv == APR_SUCCESS ? 0 : -1;
 }
@@ -539,7 +538,7 @@ int hsts_cert_cache_save(hsts_cert_cache_t *c, const char *path,
                             apr_strerror(rv, err, sizeof(err)));
         return -1;
     }
-    if (write_file(c, f, p) || (rv = apr_file_close(f)) != APR_SUCCESS
+    if (write_file(c, f) || (rv = apr_file_close(f)) != APR_SUCCESS
         || (rv = apr_file_rename(tmp, path, p)) != APR_SUCCESS) {
         if (rv == APR_SUCCESS) {
             apr_file_close(f);
@@ -559,289 +558,231 @@ int hsts_cert_cache_save(hsts_cert_cache_t *c, const char *path,
 }
 
 /* ------------------------------------------------------------------ */
-/* Reading it back.                                                     */
+/* Reading it back: every byte accounted for, or nothing is taken.      */
 
-/* The next space-separated field of *line (NUL-terminated in place), or
- * NULL at its end. */
-static char *field(char **line)
+typedef struct {
+    const unsigned char *p, *end;
+    apr_pool_t *pool;               /* where strings are copied */
+    int ok;
+} in_t;
+
+static const unsigned char *get(in_t *in, apr_size_t len)
 {
-    char *s = *line, *sp;
+    const unsigned char *at = in->p;
 
-    if (!s || !*s) {
+    if (!in->ok || (apr_size_t)(in->end - in->p) < len) {
+        in->ok = 0;
         return NULL;
     }
-    sp = strchr(s, ' ');
-    if (sp) {
-        *sp = '\0';
-        *line = sp + 1;
-    }
-    else {
-        *line = s + strlen(s);
-    }
-    return s;
+    in->p += len;
+    return at;
 }
 
-static int hex_value(int c)
+static apr_uint32_t get_u32(in_t *in)
 {
-    return c >= '0' && c <= '9' ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    const unsigned char *at = get(in, sizeof(apr_uint32_t));
+    apr_uint32_t v = 0;
+
+    if (at) {
+        memcpy(&v, at, sizeof(v));
+    }
+    return v;
 }
 
-/* Undoes put_escaped() in place; 0 if s is not escaped text. */
-static int unescape(char *s)
+static apr_int64_t get_i64(in_t *in)
 {
-    char *out = s;
+    const unsigned char *at = get(in, sizeof(apr_int64_t));
+    apr_int64_t v = 0;
 
-    for (; *s; s++) {
-        if (*s == '%') {
-            int hi = hex_value((unsigned char)s[1]), lo;
-            if (hi < 0 || (lo = hex_value((unsigned char)s[2])) < 0
-                || (!hi && !lo)) {
-                return 0;
-            }
-            *out++ = (char)(hi * 16 + lo);
-            s += 2;
-        }
-        else if (!plain_byte((unsigned char)*s)) {
-            return 0;
-        }
-        else {
-            *out++ = *s;
-        }
+    if (at) {
+        memcpy(&v, at, sizeof(v));
     }
-    *out = '\0';
-    return 1;
+    return v;
 }
 
-/* A field written by put_field(): 1 with *s (NULL for "-"), or 0. */
-static int get_field(char **line, const char **s)
+static void get_digest(in_t *in, hsts_digest_t *d)
 {
-    char *f = field(line);
+    const unsigned char *at = get(in, HSTS_DIGEST_LEN);
 
-    if (!f) {
-        return 0;
+    if (at) {
+        memcpy(d->b, at, HSTS_DIGEST_LEN);
     }
-    if (!strcmp(f, "-")) {
-        *s = NULL;
-        return 1;
-    }
-    *s = f + 1;
-    return f[0] == '=' && unescape(f + 1);
 }
 
-static int get_digest(const char *hex, hsts_digest_t *d)
+/* A string, copied (NULL for none); one holding a NUL is no string. */
+static const char *get_string(in_t *in)
 {
-    apr_size_t i;
+    const unsigned char *at = get(in, sizeof(apr_uint16_t));
+    apr_uint16_t len = NO_STRING;
 
-    if (!hex || strlen(hex) < HSTS_HEX_LEN) {
-        return 0;
+    if (at) {
+        memcpy(&len, at, sizeof(len));
     }
-    for (i = 0; i < HSTS_DIGEST_LEN; i++) {
-        int hi = hex_value((unsigned char)hex[2 * i]);
-        int lo = hex_value((unsigned char)hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return 0;
-        }
-        d->b[i] = (unsigned char)(hi * 16 + lo);
+    if (!at || len == NO_STRING) {
+        return NULL;
     }
-    return 1;
+    at = get(in, len);
+    if (at && memchr(at, 0, len)) {
+        in->ok = 0;
+    }
+    return at && in->ok ? apr_pstrmemdup(in->pool, (const char *)at, len)
+                        : NULL;
 }
 
-static int get_int64(char **line, apr_int64_t *v)
+static const void *get_file_entry(in_t *in)
 {
-    char *f = field(line), *end;
+    hsts_file_facts_t *f = apr_pcalloc(in->pool, sizeof(*f));
+    apr_uint32_t count = get_u32(in);
+    const unsigned char *at;
 
-    if (!f) {
-        return 0;
-    }
-    *v = apr_strtoi64(f, &end, 10);
-    return !*end && end != f;
-}
-
-static const void *parse_file_entry(apr_pool_t *p, char *line)
-{
-    hsts_file_facts_t *f = apr_pcalloc(p, sizeof(*f));
-    apr_int64_t count;
-    const char *digests;
-    int i;
-
-    if (!get_int64(&line, &count) || count < 0 || count > 100000
-        || !(digests = field(&line))
-        || strlen(digests) != (count ? HSTS_HEX_LEN * (apr_size_t)count
-                                     : 1)) {
+    /* the digests must be there before they are made room for */
+    if (count > (apr_size_t)(in->end - in->p) / HSTS_DIGEST_LEN) {
+        in->ok = 0;
         return NULL;
     }
     f->count = (int)count;
-    f->certs = apr_pcalloc(p, sizeof(hsts_digest_t) * (apr_size_t)(count + 1));
-    for (i = 0; i < f->count; i++) {
-        if (!get_digest(digests + HSTS_HEX_LEN * (apr_size_t)i,
-                        &f->certs[i])) {
-            return NULL;
-        }
-    }
-    return get_field(&line, &f->error) && !*line ? f : NULL;
-}
-
-static const void *parse_cert_entry(apr_pool_t *p, char *line)
-{
-    hsts_cert_facts_t *f = apr_pcalloc(p, sizeof(*f));
-    apr_int64_t flags;
-
-    if (!get_field(&line, &f->error)) {
-        return NULL;
-    }
-    if (f->error) {
-        return !*line ? f : NULL;
-    }
-    if (!get_int64(&line, &flags) || flags < 0 || flags > HSTS_CF_ALL
-        || !get_int64(&line, &f->not_before)
-        || !get_int64(&line, &f->not_after)
-        || !get_field(&line, &f->subject) || !f->subject || *line) {
-        return NULL;
-    }
-    f->flags = (unsigned int)flags;
+    at = get(in, HSTS_DIGEST_LEN * (apr_size_t)count);
+    f->certs = count && at ? apr_pmemdup(in->pool, at, HSTS_DIGEST_LEN
+                                                       * (apr_size_t)count)
+                           : NULL;
+    f->error = get_string(in);
     return f;
 }
 
-static const void *parse_verdict_entry(char *line)
+static const void *get_cert_entry(in_t *in)
 {
-    const char *verdict;
+    hsts_cert_facts_t *f = apr_pcalloc(in->pool, sizeof(*f));
 
-    return get_field(&line, &verdict) && verdict && !*line ? verdict : NULL;
+    f->not_before = get_i64(in);
+    f->not_after = get_i64(in);
+    f->flags = get_u32(in);
+    f->error = get_string(in);
+    f->subject = get_string(in);
+    /* either what went wrong, or what it says */
+    if ((f->flags & ~(unsigned int)HSTS_CF_ALL)
+        || (f->error ? f->subject || f->flags : !f->subject)) {
+        in->ok = 0;
+    }
+    return f;
 }
 
-/* An answer for a name: "<0|1> =<name>" after the certificate's digest;
- * 0 if the line is not one. */
-static int parse_name_entry(hsts_cert_cache_t *c, const hsts_digest_t *cert,
-                            char *line)
+static const void *get_verdict_entry(in_t *in)
 {
-    unsigned char key[NAME_KEY_MAX];
-    const char *answer = field(&line), *name;
+    const char *verdict = get_string(in);
+
+    if (!verdict) {
+        in->ok = 0;
+    }
+    return verdict;
+}
+
+/* An answer for a name, after its certificate's digest: the entry's
+ * key into key; its length, 0 if it is not one. */
+static apr_size_t get_name(in_t *in, const hsts_digest_t *cert,
+                           unsigned char *key, unsigned char *covers)
+{
+    const unsigned char *answer = get(in, 1);
+    const char *name = get_string(in);
     apr_size_t klen;
 
-    if (!answer || (strcmp(answer, "0") != 0 && strcmp(answer, "1") != 0)
-        || !get_field(&line, &name) || !name || *line
+    if (!in->ok || !name || *answer > 1
         || !(klen = name_key(key, cert, name))) {
+        in->ok = 0;
         return 0;
     }
-    if (!apr_hash_get(c->names, key, (apr_ssize_t)klen)) {
-        name_insert(c, key, klen, answer[0] == '1', 0);
-    }
-    return 1;
+    *covers = *answer;
+    return klen;
 }
 
-/* One entry line into the cache (entries already there stay), its
- * strings left in the line (which is in the cache's pool); 0 if the line
- * is not one. */
-static int parse_entry(hsts_cert_cache_t *c, char *line)
+/* The n entries of a kind into c (the first of a key counts). */
+static void get_entries(in_t *in, hsts_cert_cache_t *c, int kind,
+                        apr_uint32_t n)
 {
-    apr_pool_t *p = c->pool;
-    char *kind = field(&line), *key = field(&line);
-    hsts_cache_kind_e k;
-    hsts_digest_t d;
-    const void *value;
+    static const void *(*const get_value[HSTS_CACHE_KINDS])(in_t *) = {
+        get_file_entry, get_cert_entry, get_verdict_entry
+    };
+    unsigned char key[NAME_KEY_MAX];
+    apr_uint32_t i;
 
-    if (!kind || !key || strlen(key) != HSTS_HEX_LEN
-        || !get_digest(key, &d)) {
-        return 0;
-    }
-    if (!strcmp(kind, "N")) {
-        return parse_name_entry(c, &d, line);
-    }
-    if (!strcmp(kind, "F")) {
-        k = HSTS_CACHE_FILE;
-        value = parse_file_entry(p, line);
-    }
-    else if (!strcmp(kind, "C")) {
-        k = HSTS_CACHE_CERT;
-        value = parse_cert_entry(p, line);
-    }
-    else if (!strcmp(kind, "V")) {
-        k = HSTS_CACHE_VERDICT;
-        value = parse_verdict_entry(line);
-    }
-    else {
-        return 0;
-    }
-    if (value && !apr_hash_get(c->entries[k], d.b, HSTS_DIGEST_LEN)) {
-        insert_owned(c, k, &d, value, 0);
-    }
-    return value != NULL;
-}
+    for (i = 0; i < n && in->ok; i++) {
+        hsts_digest_t d;
+        const void *value = NULL;
+        unsigned char covers = 0;
+        apr_size_t klen = HSTS_DIGEST_LEN;
 
-/* Checks the header, the count and the checksum of the file's text;
- * returns where the entries begin (NUL-terminated at the "end" line),
- * or NULL. */
-static char *checked_entries(char *text, apr_size_t len, int *count)
-{
-    const char *version = OpenSSL_version(OPENSSL_VERSION);
-    char *end, *nl, *hex, *rest, *entries;
-    hsts_digest_t sum, want;
-    apr_int64_t n;
-
-    if (len < 2 || text[len - 1] != '\n' || memchr(text, 0, len)) {
-        return NULL;
-    }
-    text[len - 1] = '\0';
-    end = strrchr(text, '\n');
-    if (!end || strncmp(end + 1, "end ", 4) != 0) {
-        return NULL;
-    }
-    rest = end + 5;
-    if (!get_int64(&rest, &n) || n < 0 || n > 100000000
-        || !(hex = field(&rest)) || strlen(hex) != HSTS_HEX_LEN
-        || *rest || !get_digest(hex, &want)) {
-        return NULL;
-    }
-    hsts_digest(NULL, text, (apr_size_t)(end + 1 - text), &sum);
-    if (memcmp(sum.b, want.b, HSTS_DIGEST_LEN) != 0
-        || strncmp(text, MAGIC, strlen(MAGIC)) != 0) {
-        return NULL;
-    }
-    *end = '\0';
-    nl = strchr(text, '\n');
-    entries = nl ? nl + 1 : end;
-    if (nl) {
-        *nl = '\0';
-    }
-    if (!unescape(text + strlen(MAGIC))
-        || strcmp(text + strlen(MAGIC), version) != 0) {
-        return NULL;
-    }
-    *count = (int)n;
-    return entries;
-}
-
-/* The entries of the file's text (in into's pool) into into; 0 if it
- * does not check out. */
-static int parse_text(hsts_cert_cache_t *into, char *text, apr_size_t len)
-{
-    char *line, *next;
-    int count = 0, n = 0, ok = 1;
-
-    line = checked_entries(text, len, &count);
-    if (!line) {
-        return 0;
-    }
-    for (; *line && ok; line = next) {
-        next = strchr(line, '\n');
-        if (next) {
-            *next++ = '\0';
+        get_digest(in, &d);
+        if (kind == NAMES) {
+            klen = get_name(in, &d, key, &covers);
         }
         else {
-            next = line + strlen(line);
+            memcpy(key, d.b, HSTS_DIGEST_LEN);
+            value = get_value[kind](in);
         }
-        /* the checksum held: a line that does not parse means another
-         * format, and the whole file is dropped rather than half of it
-         * trusted */
-        ok = parse_entry(into, line);
-        n++;
+        if (in->ok && !table_find(&c->tables[kind], key, klen)) {
+            insert(c, kind, key, klen, value, 1, 0)->covers = covers;
+        }
     }
-    return ok && n == count;
 }
 
-/* The file's whole text, if it is one this process may trust. */
-static hsts_cache_file_e read_text(const char *path, apr_pool_t *p,
+/* The header: this format, this byte order, this OpenSSL. */
+static void get_header(in_t *in)
+{
+    const unsigned char *magic = get(in, strlen(MAGIC));
+    const char *version;
+
+    if (!magic || memcmp(magic, MAGIC, strlen(MAGIC)) != 0
+        || get_u32(in) != FORMAT || get_u32(in) != BYTE_ORDER_MARK) {
+        in->ok = 0;
+        return;
+    }
+    version = get_string(in);
+    if (!version || strcmp(version, OpenSSL_version(OPENSSL_VERSION)) != 0) {
+        in->ok = 0;
+    }
+}
+
+/* The entries of the file's data into into (in its pool); 0 if it does
+ * not check out: its checksum, its header, each entry, its length. */
+static int parse_data(hsts_cert_cache_t *into, const unsigned char *data,
+                      apr_size_t len)
+{
+    in_t in;
+    hsts_digest_t sum;
+    apr_size_t counts[TABLES];
+    int k;
+
+    if (len < HSTS_DIGEST_LEN) {
+        return 0;
+    }
+    hsts_digest(NULL, data, len - HSTS_DIGEST_LEN, &sum);
+    if (memcmp(sum.b, data + len - HSTS_DIGEST_LEN, HSTS_DIGEST_LEN) != 0) {
+        return 0;
+    }
+    in.p = data;
+    in.end = data + len - HSTS_DIGEST_LEN;
+    in.pool = into->pool;
+    in.ok = 1;
+    get_header(&in);
+    for (k = 0; k < TABLES; k++) {
+        counts[k] = get_u32(&in);
+        /* no more entries than bytes to hold them: no table is made for
+         * a count that lies */
+        if (counts[k] > (apr_size_t)(in.end - in.p) / HSTS_DIGEST_LEN) {
+            in.ok = 0;
+        }
+    }
+    if (!in.ok) {
+        return 0;
+    }
+    make_tables(into, counts);
+    for (k = 0; k < TABLES; k++) {
+        get_entries(&in, into, k, (apr_uint32_t)counts[k]);
+    }
+    return in.ok && in.p == in.end;
+}
+
+/* The file's whole content, if it is one this process may trust. */
+static hsts_cache_file_e read_data(const char *path, apr_pool_t *p,
                                    char **text, apr_size_t *len,
                                    stamp_t *stamp, const char **why)
 {
@@ -898,35 +839,29 @@ static hsts_cache_file_e read_text(const char *path, apr_pool_t *p,
  * taking its pool when c has none (a new process), else by copying. */
 static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file)
 {
-    apr_hash_index_t *hi;
-    int k, kept = 0, total = entry_count(c);
+    apr_size_t kept = 0, total = entry_count(c), i;
+    int k;
 
     if (!total) {
         apr_pool_destroy(c->pool);
         c->pool = file->pool;
-        memcpy(c->entries, file->entries, sizeof(c->entries));
-        c->names = file->names;
+        memcpy(c->tables, file->tables, sizeof(c->tables));
         c->changed = 0;
         return;
     }
-    for (k = 0; k < HSTS_CACHE_KINDS; k++) {
-        for (hi = apr_hash_first(NULL, file->entries[k]); hi;
-             hi = apr_hash_next(hi)) {
-            entry_t *e = apr_hash_this_val(hi);
-            if (apr_hash_get(c->entries[k], e->key.b, HSTS_DIGEST_LEN)) {
-                kept++;
+    for (k = 0; k < TABLES; k++) {
+        for (i = 0; i <= file->tables[k].mask; i++) {
+            const entry_t *e = file->tables[k].slots[i];
+            if (!e) {
                 continue;
             }
-            insert(c, (hsts_cache_kind_e)k, &e->key, e->value, 0);
+            if (table_find(&c->tables[k], e->key, e->klen)) {
+                kept++;
+            }
+            else {
+                copy_entry(c, k, e);
+            }
         }
-    }
-    for (hi = apr_hash_first(NULL, file->names); hi; hi = apr_hash_next(hi)) {
-        name_entry_t *e = apr_hash_this_val(hi);
-        if (apr_hash_get(c->names, e->key, (apr_ssize_t)e->klen)) {
-            kept++;
-            continue;
-        }
-        name_insert(c, e->key, e->klen, e->covers, 0);
     }
     apr_pool_destroy(file->pool);
     /* the file now differs from the cache only if the cache held more */
@@ -938,32 +873,35 @@ hsts_cache_file_e hsts_cert_cache_load(hsts_cert_cache_t *c, const char *path,
 {
     hsts_cert_cache_t file;
     hsts_cache_file_e result;
+    apr_pool_t *scratch;
     stamp_t stamp;
     apr_size_t len = 0;
-    char *text = NULL;
+    char *data = NULL;
+    int ok;
 
     *why = NULL;
     if (unchanged(c, path, p)) {
         return HSTS_CACHE_FILE_UNCHANGED;
     }
-    /* read into a cache of its own, which is all or nothing; its entries
-     * are the file's text, cut in place */
+    /* read into a cache of its own, which is all or nothing; the file's
+     * content goes once it is read */
     memset(&file, 0, sizeof(file));
     file.parent = c->parent;
     file.pool = own_pool(c->parent);
-    make_tables(&file);
-    result = read_text(path, file.pool, &text, &len, &stamp, why);
-    if (result != HSTS_CACHE_FILE_LOADED) {
-        *why = *why ? apr_pstrdup(p, *why) : NULL;
+    scratch = own_pool(p);
+    result = read_data(path, scratch, &data, &len, &stamp, why);
+    ok = result == HSTS_CACHE_FILE_LOADED
+         && parse_data(&file, (const unsigned char *)data, len);
+    *why = *why ? apr_pstrdup(p, *why)
+           : result == HSTS_CACHE_FILE_LOADED && !ok
+           ? "is damaged, truncated, or from another version or OpenSSL"
+           : NULL;
+    apr_pool_destroy(scratch);
+    if (!ok) {
         apr_pool_destroy(file.pool);
         c->changed = 1;
-        return result;
-    }
-    if (!parse_text(&file, text, len)) {
-        apr_pool_destroy(file.pool);
-        *why = "is damaged, truncated or of another version";
-        c->changed = 1;
-        return HSTS_CACHE_FILE_IGNORED;
+        return result == HSTS_CACHE_FILE_LOADED ? HSTS_CACHE_FILE_IGNORED
+                                                : result;
     }
     merge_file(c, &file);
     c->stamp = stamp;

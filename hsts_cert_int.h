@@ -8,6 +8,8 @@
  *   hsts_cert_cache.c   facts and verdicts kept across runs, the cache file
  *   hsts_cert_verify.c  chains: the trust store, verification (an
  *                       intermediate once), several threads
+ *   hsts_cert_read.c    files, read (and the cache file loaded) ahead on
+ *                       a thread of its own
  */
 #ifndef HSTS_CERT_INT_H
 #define HSTS_CERT_INT_H
@@ -155,12 +157,11 @@ void hsts_cache_run_end(hsts_cert_cache_t *c);
 /* ------------------------------------------------------------------ */
 /* A run (hsts_cert.c)                                                  */
 
-/* A file read (ahead, by a thread of its own). */
+/* A file read (ahead, by a thread of its own): its digest, not its
+ * content. */
 typedef struct {
     const char *path;
     int ok;                         /* it was read: len and digest are set */
-    const char *data;               /* its content, when the cache did not
-                                     * know it */
     apr_size_t len;
     const char *error;              /* why it cannot be read */
     hsts_digest_t digest;
@@ -177,8 +178,15 @@ typedef struct {
                                      * (or it changed since it was read) */
 } hsts_run_file_t;
 
+/* The names a host asks of its certificate (hsts_cert_want()). */
+typedef struct hsts_want_t {
+    const apr_array_header_t *names;    /* const char *, as given */
+    struct hsts_want_t *next;
+} hsts_want_t;
+
 struct hsts_cert_t {
     hsts_cert_store_t *store;
+    const hsts_run_file_t *key[2];  /* cf, chf: its key in store->certs */
     const char *cert_file;
     const char *chain_file;         /* NULL when none */
     hsts_run_file_t *cf;
@@ -192,14 +200,15 @@ struct hsts_cert_t {
     const char *rest_error;         /* a block after the leaf */
     const char *chain_error;        /* the chain file has no certificate */
     const char *chain_rest_error;   /* a block after its first */
-    apr_array_header_t *untrusted;  /* hsts_digest_t: the configured chain
-                                     * (after the leaf, then the chain
-                                     * file's), as OpenSSL gets it */
-    apr_array_header_t *untrusted_facts; /* const hsts_cert_facts_t * */
+    const hsts_digest_t *untrusted; /* the configured chain (after the
+                                     * leaf, then the chain file's), as
+                                     * OpenSSL gets it */
+    int n_untrusted;
+    const hsts_cert_facts_t *sha1_chain; /* the first of the chain signed
+                                     * with SHA-1 by a CA, or NULL */
 
     int want_chain;                 /* hsts_cert_want() */
-    apr_array_header_t *want_names; /* const char *: the names to ask
-                                     * OpenSSL about (hsts_cert_want()) */
+    struct hsts_want_t *want;       /* the names to ask OpenSSL about */
     int keyed;                      /* verdict_key is set */
     int chain_keyed;                /* chain_key is set */
     hsts_digest_t chain_key;        /* the untrusted digests */
@@ -212,7 +221,7 @@ struct hsts_cert_store_t {
     apr_pool_t *pool;
     hsts_cert_cache_t *cache;
     apr_hash_t *files;              /* path -> hsts_run_file_t */
-    apr_hash_t *certs;              /* "cert\nchain" -> hsts_cert_t */
+    apr_hash_t *certs;              /* (cf, chf) -> hsts_cert_t */
     apr_array_header_t *all;        /* hsts_cert_t *, in the order got */
     apr_hash_t *der;                /* digest -> hsts_der_t: the
                                      * certificates decoded this run */
@@ -225,6 +234,11 @@ struct hsts_cert_store_t {
     char *buf;                      /* where files are read */
     apr_size_t buf_size;
     struct hsts_read_ahead_t *ahead;/* files being read, or NULL */
+    apr_hash_t *read;               /* path -> hsts_read_t: what was read
+                                     * ahead, once the thread is joined */
+    int load_tried;                 /* hsts_cert_store_load() */
+    hsts_cache_file_e loaded;       /* what loading the cache file found */
+    const char *load_why;
     EVP_MD_CTX *keys;               /* for the verdicts' keys */
     EVP_MD *md;                     /* SHA-256, fetched once: an implicit
                                      * fetch costs more than the digest of
@@ -241,17 +255,25 @@ struct hsts_cert_store_t {
 
 /* Reads a whole file into *buf, made (or grown) from p when too small
  * (buf NULL: into memory of its own from p); returns where, or NULL
- * with *error when it cannot be read. */
+ * with *error when it cannot be read (hsts_cert_read.c). */
 char *hsts_read_whole(apr_pool_t *p, const char *path, char **buf,
                       apr_size_t *size, apr_size_t *len, const char **error);
 
-/* What the read-ahead thread read of path (joining it first); NULL if
- * it did not read it. */
-const hsts_read_t *hsts_read_ahead_get(hsts_cert_store_t *store,
-                                       const char *path);
+/* The name to check a ServerAlias pattern with ("*.a.com" -> "x.a.com"),
+ * in p if it is one. */
+const char *hsts_sample_name(apr_pool_t *p, const char *name);
 
-/* The files read ahead are not needed any more. */
+/* Ends the reading ahead (joining the thread): the cache is the
+ * caller's again, and what was read is in store->read. */
 void hsts_read_ahead_end(hsts_cert_store_t *store);
+
+/* Stops the reading ahead: what was not read is not. */
+void hsts_read_ahead_stop(hsts_cert_store_t *store);
+
+/* A file of this run, as read ahead (r) or read now (r NULL), added to
+ * the store's files. */
+hsts_run_file_t *hsts_store_file(hsts_cert_store_t *store, const char *path,
+                                 const hsts_read_t *r);
 
 /* Sets what cert's facts say (its leaf parsed now unless prepared);
  * with_leaf 0: all but the leaf's own facts (leaf_digest is set). */

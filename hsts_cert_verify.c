@@ -261,8 +261,8 @@ static void chain_key(hsts_cert_t *cert)
     if (!cert->chain_keyed) {
         cert->chain_keyed = key_of(cert->store, &cert->chain_key, "chain 1",
                                    (const hsts_digest_t *)
-                                   cert->untrusted->elts,
-                                   cert->untrusted->nelts, NULL, 0);
+                                   cert->untrusted, cert->n_untrusted,
+                                   NULL, 0);
     }
 }
 
@@ -390,9 +390,8 @@ static const char *verdict_for(hsts_cert_t *cert, X509 *leaf, int may_seed,
         return "";
     }
     untrusted = sk_X509_new_null();
-    for (i = 0; untrusted && i < cert->untrusted->nelts; i++) {
-        X509 *x = apr_hash_get(s->x509, &APR_ARRAY_IDX(cert->untrusted, i,
-                                                       hsts_digest_t),
+    for (i = 0; untrusted && i < cert->n_untrusted; i++) {
+        X509 *x = apr_hash_get(s->x509, cert->untrusted[i].b,
                                HSTS_DIGEST_LEN);
         if (x) {
             sk_X509_push(untrusted, x);
@@ -428,9 +427,8 @@ static void ready_chain(hsts_cert_t *cert)
 
     chain_key(cert);
     trust_store(cert->store);
-    for (i = 0; i < cert->untrusted->nelts; i++) {
-        hsts_store_x509(cert->store, &APR_ARRAY_IDX(cert->untrusted, i,
-                                                    hsts_digest_t));
+    for (i = 0; i < cert->n_untrusted; i++) {
+        hsts_store_x509(cert->store, &cert->untrusted[i]);
     }
 }
 
@@ -438,7 +436,7 @@ void hsts_verify_free(hsts_cert_store_t *s)
 {
     apr_hash_index_t *hi;
 
-    hsts_read_ahead_end(s);
+    hsts_read_ahead_stop(s);
     for (hi = apr_hash_first(NULL, s->x509); hi; hi = apr_hash_next(hi)) {
         X509_free(apr_hash_this_val(hi));
     }
@@ -491,197 +489,6 @@ const char *hsts_verdict_of(hsts_cert_t *cert)
 }
 
 /* ------------------------------------------------------------------ */
-/* Reading ahead                                                        */
-
-#if APR_HAS_THREADS
-struct hsts_read_ahead_t {
-    apr_pool_t *pool;               /* the thread's */
-    apr_array_header_t *reads;      /* hsts_read_t */
-    apr_hash_t *by_path;            /* path -> hsts_read_t, once joined */
-    const EVP_MD *md;
-    const hsts_cert_cache_t *cache; /* read only while the thread runs */
-    apr_thread_mutex_t *lock;       /* over next */
-    apr_thread_t *thread;
-    int next;                       /* the first read no thread took */
-    int joined;
-};
-
-/* The next file to read, or -1. */
-static int take(struct hsts_read_ahead_t *ra)
-{
-    int i;
-
-    apr_thread_mutex_lock(ra->lock);
-    i = ra->next < ra->reads->nelts ? ra->next++ : -1;
-    apr_thread_mutex_unlock(ra->lock);
-    return i;
-}
-
-/*
- * Reads what is left, each file into one buffer; the content is kept
- * (in p) only when the cache does not know it, which the thread may ask
- * while no one changes the cache.
- */
-static void read_rest(struct hsts_read_ahead_t *ra, apr_pool_t *p)
-{
-    char *buf = NULL;
-    apr_size_t size = 0;
-    int i;
-
-    while ((i = take(ra)) >= 0) {
-        hsts_read_t *r = &APR_ARRAY_IDX(ra->reads, i, hsts_read_t);
-        const char *data = hsts_read_whole(p, r->path, &buf, &size, &r->len,
-                                           &r->error);
-        if (!data) {
-            continue;
-        }
-        hsts_digest(ra->md, data, r->len, &r->digest);
-        r->ok = 1;
-        if (!hsts_cache_known(ra->cache, HSTS_CACHE_FILE, &r->digest)) {
-            r->data = apr_pmemdup(p, data, r->len + 1);
-        }
-    }
-}
-
-static void *APR_THREAD_FUNC read_thread(apr_thread_t *t, void *data)
-{
-    struct hsts_read_ahead_t *ra = data;
-
-    (void)t;
-    read_rest(ra, ra->pool);
-    return NULL;
-}
-
-/* The calling thread reads what the other has not begun, then waits
- * for it: on a busy machine the other may have had little time. */
-static void finish(struct hsts_read_ahead_t *ra, apr_pool_t *p)
-{
-    apr_status_t rv;
-
-    if (!ra->joined) {
-        read_rest(ra, p);
-        apr_thread_join(&rv, ra->thread);
-        ra->joined = 1;
-    }
-}
-
-/* Before the thread's pool goes with the store's, the thread ends. */
-static apr_status_t read_ahead_cleanup(void *data)
-{
-    struct hsts_read_ahead_t *ra = data;
-    apr_status_t rv;
-
-    if (!ra->joined) {
-        apr_thread_mutex_lock(ra->lock);
-        ra->next = ra->reads->nelts;
-        apr_thread_mutex_unlock(ra->lock);
-        apr_thread_join(&rv, ra->thread);
-        ra->joined = 1;
-    }
-    return APR_SUCCESS;
-}
-
-static int start(struct hsts_read_ahead_t *ra, apr_pool_t *p)
-{
-    sigset_t all, old;
-    apr_status_t rv;
-
-    if (!(ra->pool = hsts_own_pool(p))
-        || apr_thread_mutex_create(&ra->lock, APR_THREAD_MUTEX_DEFAULT, p)
-           != APR_SUCCESS) {
-        return 0;
-    }
-    /* the thread takes none of the signals meant for httpd */
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    rv = apr_thread_create(&ra->thread, NULL, read_thread, ra, ra->pool);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rv != APR_SUCCESS) {
-        apr_pool_destroy(ra->pool);
-        return 0;
-    }
-    apr_pool_pre_cleanup_register(p, ra, read_ahead_cleanup);
-    return 1;
-}
-
-void hsts_cert_read_ahead(hsts_cert_store_t *s,
-                          const apr_array_header_t *paths)
-{
-    struct hsts_read_ahead_t *ra;
-    apr_hash_t *seen;
-    int i;
-
-    if (s->ahead || !paths->nelts) {
-        return;
-    }
-    seen = apr_hash_make(s->pool);
-    ra = apr_pcalloc(s->pool, sizeof(*ra));
-    ra->md = s->md;
-    ra->cache = s->cache;
-    ra->reads = apr_array_make(s->pool, paths->nelts, sizeof(hsts_read_t));
-    ra->by_path = apr_hash_make(s->pool);
-    for (i = 0; i < paths->nelts; i++) {
-        const char *path = APR_ARRAY_IDX(paths, i, const char *);
-        if (!apr_hash_get(seen, path, APR_HASH_KEY_STRING)) {
-            apr_hash_set(seen, path, APR_HASH_KEY_STRING, "");
-            ((hsts_read_t *)apr_array_push(ra->reads))->path =
-                apr_pstrdup(s->pool, path);
-        }
-    }
-    if (start(ra, s->pool)) {
-        s->ahead = ra;
-    }
-}
-
-const hsts_read_t *hsts_read_ahead_get(hsts_cert_store_t *s, const char *path)
-{
-    struct hsts_read_ahead_t *ra = s->ahead;
-
-    if (!ra) {
-        return NULL;
-    }
-    if (!ra->joined) {
-        int i;
-        finish(ra, s->pool);
-        for (i = 0; i < ra->reads->nelts; i++) {
-            hsts_read_t *r = &APR_ARRAY_IDX(ra->reads, i, hsts_read_t);
-            apr_hash_set(ra->by_path, r->path, APR_HASH_KEY_STRING, r);
-        }
-    }
-    return apr_hash_get(ra->by_path, path, APR_HASH_KEY_STRING);
-}
-
-void hsts_read_ahead_end(hsts_cert_store_t *s)
-{
-    /* what it read goes with the store's pool */
-    if (s->ahead) {
-        finish(s->ahead, s->pool);
-        s->ahead = NULL;
-    }
-}
-#else
-/* Without threads the files are read when got. */
-void hsts_cert_read_ahead(hsts_cert_store_t *s,
-                          const apr_array_header_t *paths)
-{
-    (void)s;
-    (void)paths;
-}
-
-const hsts_read_t *hsts_read_ahead_get(hsts_cert_store_t *s, const char *path)
-{
-    (void)s;
-    (void)path;
-    return NULL;
-}
-
-void hsts_read_ahead_end(hsts_cert_store_t *s)
-{
-    (void)s;
-}
-#endif
-
-/* ------------------------------------------------------------------ */
 /* Many at once                                                         */
 
 /* The work on one leaf: its facts, the names it is asked about, the
@@ -726,32 +533,45 @@ static void run_task(task_t *t, apr_pool_t *p)
     X509_free(x);
 }
 
-/* The names wanted of cert that the cache cannot answer (each asked
- * once per run: asked, keyed by digest and name). */
+/* Whether name is wanted of cert's leaf and not known: each is asked
+ * once per run (asked: digest and name -> ""). */
+static int unknown_name(hsts_cert_t *cert, const char *name,
+                        apr_hash_t *asked, apr_pool_t *p)
+{
+    const char *key;
+
+    if (hsts_cache_name_get(cert->store->cache, cert->leaf_digest,
+                            name) >= 0) {
+        return 0;
+    }
+    key = apr_pstrcat(p, hsts_digest_hex(p, cert->leaf_digest), name, NULL);
+    if (apr_hash_get(asked, key, APR_HASH_KEY_STRING)) {
+        return 0;
+    }
+    apr_hash_set(asked, key, APR_HASH_KEY_STRING, "");
+    return 1;
+}
+
+/* The names wanted of cert that the cache cannot answer, or NULL. */
 static apr_array_header_t *unknown_names(hsts_cert_t *cert, apr_hash_t *asked,
                                          apr_pool_t *p)
 {
     apr_array_header_t *names = NULL;
+    const hsts_want_t *want;
     int i;
 
-    for (i = 0; cert->want_names && i < cert->want_names->nelts; i++) {
-        const char *name = APR_ARRAY_IDX(cert->want_names, i, const char *);
-        const char *key;
-
-        if (hsts_cache_name_get(cert->store->cache, cert->leaf_digest,
-                                name) >= 0) {
-            continue;
+    for (want = cert->want; want; want = want->next) {
+        for (i = 0; i < want->names->nelts; i++) {
+            const char *name = hsts_sample_name(
+                p, APR_ARRAY_IDX(want->names, i, const char *));
+            if (!unknown_name(cert, name, asked, p)) {
+                continue;
+            }
+            if (!names) {
+                names = apr_array_make(p, 2, sizeof(const char *));
+            }
+            APR_ARRAY_PUSH(names, const char *) = name;
         }
-        key = apr_pstrcat(p, hsts_digest_hex(p, cert->leaf_digest), name,
-                          NULL);
-        if (apr_hash_get(asked, key, APR_HASH_KEY_STRING)) {
-            continue;
-        }
-        apr_hash_set(asked, key, APR_HASH_KEY_STRING, "");
-        if (!names) {
-            names = apr_array_make(p, 2, sizeof(const char *));
-        }
-        APR_ARRAY_PUSH(names, const char *) = name;
     }
     return names;
 }

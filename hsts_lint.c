@@ -135,7 +135,8 @@ static void finding_as(lint_t *l, int host, hsts_code_e code,
     f->host = host;
     f->issue.code = code;
     f->issue.severity = severity;
-    f->issue.message = message;
+    f->issue.message = *message && l->p != l->keep
+                       ? apr_pstrdup(l->keep, message) : message;
 }
 
 void hsts_lint_finding(lint_t *l, int host, hsts_code_e code,
@@ -337,7 +338,7 @@ static void verdict(lint_t *l, int host, int first_finding)
     int i;
 
     v->host = host;
-    v->value = hsts_lint_host_value(l->p, h);
+    v->value = hsts_lint_host_value(l->keep, h);
     v->preload = HSTS_PRELOAD_NONE;
     v->blocked_by = NULL;
     if (!l->preload[host]) {
@@ -351,7 +352,7 @@ static void verdict(lint_t *l, int host, int first_finding)
         }
     }
     v->preload = codes ? HSTS_PRELOAD_BLOCKED : HSTS_PRELOAD_READY;
-    v->blocked_by = codes;
+    v->blocked_by = codes ? apr_pstrdup(l->keep, codes) : NULL;
 }
 
 const char *hsts_verdict_sentence(apr_pool_t *p, const char *value,
@@ -539,11 +540,12 @@ static void lint_host(lint_t *l, int host)
 void hsts_lint_run(apr_pool_t *p, const hsts_lint_input_t *in,
                    hsts_lint_result_t *out)
 {
+    apr_pool_t *scratch;
     lint_t l;
     int i;
 
     memset(&l, 0, sizeof(l));
-    l.p = p;
+    l.p = l.keep = p;
     l.in = in;
     l.hosts = in->hosts;
     l.psl = in->psl;
@@ -562,9 +564,16 @@ void hsts_lint_run(apr_pool_t *p, const hsts_lint_input_t *in,
     l.v = hsts_vhosts_make(p, in);
     hsts_probes_index(&l);
     prepare_certificates(&l);
+    /* what a host's checks make, but for its findings and verdict (copied
+     * out), goes with the host: thousands of hosts' would add up */
+    apr_pool_create(&scratch, p);
     for (i = 0; i < in->hosts->nelts; i++) {
         if (HOST(&l, i)->linted) {
+            l.p = scratch;
             lint_host(&l, i);
+            l.p = p;
+            apr_pool_clear(scratch);
         }
     }
+    apr_pool_destroy(scratch);
 }

@@ -27,7 +27,8 @@
  * PCRE syntax; icase for [NC]): 1 when it matches, with groups[0..9] set
  * to the text of $0..$9 (NULL for a group that did not take part), 0 when
  * it does not, -1 when the pattern is not valid. The glue passes httpd's
- * ap_regex; ctx is the input's regex_ctx.
+ * ap_regex; ctx is the input's regex_ctx. p holds the groups only: it is
+ * cleared after each host, so what ctx keeps must live elsewhere.
  */
 typedef int (*hsts_regex_fn)(void *ctx, apr_pool_t *p, const char *pattern,
                              int icase, const char *subject,
@@ -124,7 +125,8 @@ typedef struct {
                                     * that may send the header for clients
                                     * of a TLS-terminating proxy */
 
-    apr_array_header_t *header_rules; /* hsts_header_rule_t (mod_headers) */
+    apr_array_header_t *header_rules; /* hsts_header_rule_t (mod_headers),
+                                       * or NULL when none */
 
     int cert_by_md;                /* mod_md manages its certificate */
     apr_array_header_t *cert_files;/* SSLCertificateFile paths (const char *,

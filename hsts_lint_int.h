@@ -13,7 +13,9 @@
 #include "hsts_vhosts.h"
 
 typedef struct {
-    apr_pool_t *p;
+    apr_pool_t *p;                  /* while a host is linted: its own,
+                                     * cleared after it */
+    apr_pool_t *keep;               /* the result's */
     const hsts_lint_input_t *in;
     const apr_array_header_t *hosts;
     const psl_ctx_t *psl;

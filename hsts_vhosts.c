@@ -402,8 +402,21 @@ int hsts_vhosts_is_tls_at(const hsts_vhosts_t *v, const char *ip,
     return d >= 0 && HOST(v, d)->is_tls;
 }
 
-/* Adds the addresses of host i to out, each once (seen: ip -> ""). */
-static void add_ips(const hsts_vhosts_t *v, int i, apr_hash_t *seen,
+/* Whether ip is in list (a name's few addresses). */
+static int listed(const apr_array_header_t *list, const char *ip)
+{
+    int i;
+
+    for (i = 0; i < list->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(list, i, const char *), ip)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Adds the addresses of host i to out, each once. */
+static void add_ips(const hsts_vhosts_t *v, int i,
                     apr_array_header_t *specific, int *any)
 {
     const hsts_lint_host_t *h = HOST(v, i);
@@ -420,8 +433,7 @@ static void add_ips(const hsts_vhosts_t *v, int i, apr_hash_t *seen,
         if (!strcmp(ip, HSTS_ANY_ADDRESS)) {
             *any = 1;
         }
-        else if (!apr_hash_get(seen, ip, APR_HASH_KEY_STRING)) {
-            apr_hash_set(seen, ip, APR_HASH_KEY_STRING, "");
+        else if (!listed(specific, ip)) {
             APR_ARRAY_PUSH(specific, const char *) = ip;
         }
     }
@@ -433,22 +445,20 @@ const apr_array_header_t *hsts_vhosts_resolve(const hsts_vhosts_t *v,
     apr_array_header_t *ips = apr_hash_get(v->resolved, name,
                                            APR_HASH_KEY_STRING);
     const apr_array_header_t *hosts;
-    apr_hash_t *seen;
     int j, any = 0;
 
     if (ips) {
         return ips->nelts ? ips : NULL;
     }
     ips = apr_array_make(v->p, 2, sizeof(const char *));
-    seen = apr_hash_make(v->p);
     hosts = hsts_vhosts_naming(v, name);
     for (j = 0; hosts && j < hosts->nelts; j++) {
-        add_ips(v, APR_ARRAY_IDX(hosts, j, int), seen, ips, &any);
+        add_ips(v, APR_ARRAY_IDX(hosts, j, int), ips, &any);
     }
     if (!hosts) {
         int w = hsts_wild_first(v->wild, name, v->in->match);
         if (w >= 0) {
-            add_ips(v, w, seen, ips, &any);
+            add_ips(v, w, ips, &any);
         }
     }
     if (any) {
@@ -470,7 +480,7 @@ const apr_array_header_t *hsts_vhosts_resolve_at(const hsts_vhosts_t *v,
         return ips;
     }
     own = apr_array_make(v->p, 2, sizeof(const char *));
-    add_ips(v, h, apr_hash_make(v->p), own, &any);
+    add_ips(v, h, own, &any);
     if (any) {
         APR_ARRAY_PUSH(own, const char *) = HSTS_ANY_ADDRESS;
     }

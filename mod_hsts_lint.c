@@ -83,12 +83,13 @@ static const char *cache_file(apr_pool_t *p)
     return ap_runtime_dir_relative(p, "mod_hsts-certificates.cache");
 }
 
-static void cache_load(hsts_cert_cache_t *cache, apr_pool_t *p,
-                       server_rec *main_server)
+/* What loading the cache file found, logged. */
+static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
+                         server_rec *main_server)
 {
-    const char *path = cache_file(p), *why = NULL;
-    hsts_cache_file_e r = path ? hsts_cert_cache_load(cache, path, p, &why)
-                               : HSTS_CACHE_FILE_ABSENT;
+    const char *why = NULL;
+    hsts_cache_file_e r = hsts_cert_store_loaded(certs, &why);
+    const char *path = cache_file(p);
 
     if (r == HSTS_CACHE_FILE_REFUSED) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_server,
@@ -115,9 +116,9 @@ static void cache_save(hsts_cert_cache_t *cache, apr_pool_t *p,
     }
 }
 
-/* A pool whose memory goes back to malloc when it is destroyed (not to
- * the free list of ptemp's allocator, which httpd's parent keeps). */
-static apr_pool_t *lint_pool(apr_pool_t *parent)
+/* A pool whose memory goes back to the system when it is destroyed (not
+ * to the free list of ptemp's allocator, which httpd's parent keeps). */
+apr_pool_t *hsts_work_pool(apr_pool_t *parent)
 {
     apr_allocator_t *allocator;
     apr_pool_t *p;
@@ -186,26 +187,61 @@ static const hsts_code_set_t *quiet_codes(apr_pool_t *p,
 }
 
 /*
- * Lints every host in a pool of its own, which lint_end() destroys as
- * soon as the hook that ran it has logged it (and made the report): the
+ * The lint's pool, and its store of certificates, which starts loading
+ * the cache file at once (on a thread of its own, while the hosts are
+ * read). Only one hook of a configuration pass lints.
+ */
+static void lint_begin(apr_pool_t *ptemp, hsts_module_conf *mc,
+                       server_rec *main_server)
+{
+    if (!mc->lint_pool) {
+        mc->lint_pool = hsts_work_pool(ptemp);
+        mc->lint_certs = hsts_cert_store_make(mc->lint_pool,
+                                              cert_cache(main_server));
+    }
+    hsts_cert_store_load(mc->lint_certs, cache_file(mc->lint_pool));
+}
+
+/*
+ * The passes that lint: configtest's (in check_config), and every pass
+ * after a start's first (in post_config). httpd reads the configuration
+ * for seconds at hosting scale, on one core: meanwhile the certificate
+ * files are read on another.
+ */
+void hsts_lint_pre_config(apr_pool_t *ptemp, server_rec *main_server)
+{
+    hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
+
+    if (hsts_conftree_lint_off(mc->tree)
+        || (!configtest() && ap_state_query(AP_SQ_MAIN_STATE)
+                             == AP_SQ_MS_CREATE_PRE_CONFIG)) {
+        return;
+    }
+    mc->lint_pool = hsts_work_pool(ptemp);
+    mc->lint_certs = hsts_cert_store_make(mc->lint_pool,
+                                          cert_cache(main_server));
+    hsts_cert_read_ahead(mc->lint_certs,
+                         hsts_conftree_cert_files(mc->lint_pool, mc->tree));
+}
+
+/*
+ * Lints every host in the lint's pool, which lint_end() destroys as soon
+ * as the hook that ran it has logged it (and made the report): the
  * parsed certificates and the rest of the working data do not stay in
  * httpd's parent. What certificates say stays, in the cache (and its
- * file). Only one hook of a configuration pass lints.
+ * file).
  */
-static const hsts_lint_result_t *lint_run(apr_pool_t *ptemp,
-                                          hsts_module_conf *mc,
+static const hsts_lint_result_t *lint_run(hsts_module_conf *mc,
                                           server_rec *main_server)
 {
-    apr_pool_t *p = lint_pool(ptemp);
+    apr_pool_t *p = mc->lint_pool;
     hsts_lint_result_t *result = apr_pcalloc(p, sizeof(*result));
-    hsts_cert_cache_t *cache = cert_cache(main_server);
     hsts_lint_input_t in;
     psl_ctx_t *psl;
 
     memset(&in, 0, sizeof(in));
     in.hosts = mc->hosts;
-    cache_load(cache, p, main_server);
-    in.certs = hsts_cert_store_make(p, cache);
+    in.certs = mc->lint_certs;
     /* the certificate files are read while the hosts are indexed */
     hsts_lint_read_ahead(p, &in);
     psl = psl_latest(NULL);
@@ -220,8 +256,7 @@ static const hsts_lint_result_t *lint_run(apr_pool_t *ptemp,
     psl_free(psl);
     mc->lint = result;
     mc->cert_expiry = cert_expiries(p, mc, in.certs, result);
-    mc->lint_pool = p;
-    mc->lint_certs = in.certs;
+    cache_loaded(in.certs, p, main_server);
     return result;
 }
 
@@ -234,6 +269,17 @@ static void hosts_end(hsts_module_conf *mc)
     mc->hosts_pool = NULL;
     mc->hosts = NULL;
     mc->servers = NULL;
+    if (mc->tree_pool && !configtest()) {
+        apr_pool_destroy(mc->tree_pool);
+    }
+    /* a store begun for a lint that did not run */
+    if (mc->lint_pool && !configtest()) {
+        apr_pool_destroy(mc->lint_pool);
+    }
+    mc->lint_pool = NULL;
+    mc->lint_certs = NULL;
+    mc->tree_pool = NULL;
+    mc->tree = NULL;
 #ifdef __GLIBC__
     /* what was freed goes back to the system: httpd's parent lives long */
     malloc_trim(0);
@@ -362,21 +408,25 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     int test = configtest();
     int first_pass = ap_state_query(AP_SQ_MAIN_STATE)
                      == AP_SQ_MS_CREATE_PRE_CONFIG;
+    int lint = mode != HSTS_LINT_OFF
+               && (test || (mode == HSTS_LINT_STRICT && first_pass
+                            && !server_running(ptemp)));
     int errors;
 
     (void)pconf;
     (void)plog;
+    if (lint) {
+        lint_begin(ptemp, mc, main_server);
+    }
     /* the hosts as read are needed until post_config: a pool of their
      * own, so that what thousands of them take is given back then */
-    mc->hosts_pool = lint_pool(ptemp);
+    mc->hosts_pool = hsts_work_pool(ptemp);
     mc->hosts = hsts_hosts_read(mc->hosts_pool, mc->tree, main_server,
                                 &mc->servers);
-    if (mode == HSTS_LINT_OFF
-        || (!test && !(mode == HSTS_LINT_STRICT && first_pass
-                             && !server_running(ptemp)))) {
+    if (!lint) {
         return OK;
     }
-    lint_run(ptemp, mc, main_server);
+    lint_run(mc, main_server);
     errors = count_errors(mc);
     /* A first start logs its findings in post_config, once the error
      * log is open; here only what stops it, so nothing is logged twice. */
@@ -410,7 +460,8 @@ int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
      * the server's. The next pass, and every restart, log once. */
     if ((mode != HSTS_LINT_OFF || mc->report_configured)
         && ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
-        lint_run(ptemp, mc, main_server);
+        lint_begin(ptemp, mc, main_server);
+        lint_run(mc, main_server);
         if (mc->report_configured) {
             mc->report = report_make(pconf, mc, mode);
         }

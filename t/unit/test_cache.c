@@ -17,6 +17,7 @@
 #include <apr_general.h>
 #include <apr_strings.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -63,7 +64,7 @@ static result_t run_at(hsts_cert_cache_t *cache, const host_t *hosts, int n,
 {
     apr_pool_t *p;
     hsts_cert_store_t *store;
-    result_t r = { "", "", { 0, 0, 0, 0, 0, 0, 0 } };
+    result_t r = { "", "", { 0, 0, 0, 0, 0, 0, 0, 0 } };
     int i, j;
 
     apr_pool_create(&p, pool);
@@ -104,6 +105,58 @@ static result_t run_at(hsts_cert_cache_t *cache, const host_t *hosts, int n,
 static result_t run(hsts_cert_cache_t *cache, const host_t *hosts, int n)
 {
     return run_at(cache, hosts, n, NOW);
+}
+
+/*
+ * A new process's run as mod_hsts makes it: the files read ahead and the
+ * cache file loaded on the store's thread while the hosts are read, then
+ * the checks; the cache file written at its end.
+ */
+static result_t run_ahead(const char *file, const host_t *hosts, int n,
+                          hsts_cache_file_e *how)
+{
+    hsts_cert_cache_t *cache = hsts_cert_cache_make(pool);
+    apr_array_header_t *paths = apr_array_make(pool, n, sizeof(char *));
+    apr_pool_t *p;
+    hsts_cert_store_t *store;
+    result_t r = { "", "", { 0, 0, 0, 0, 0, 0, 0, 0 } };
+    const char *why = NULL;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        APR_ARRAY_PUSH(paths, const char *) = hosts[i].cert;
+        if (hosts[i].chain) {
+            APR_ARRAY_PUSH(paths, const char *) = hosts[i].chain;
+        }
+    }
+    apr_pool_create(&p, pool);
+    store = hsts_cert_store_make(p, cache);
+    hsts_cert_read_ahead(store, paths);
+    hsts_cert_store_load(store, file);
+    for (i = 0; i < n; i++) {
+        hsts_cert_want(store, hsts_cert_get(store, hosts[i].cert,
+                                            hosts[i].chain),
+                       names_of(hosts[i].names), hosts[i].preload);
+    }
+    hsts_cert_prepare(store);
+    for (i = 0; i < n; i++) {
+        apr_array_header_t *issues = apr_array_make(p, 2,
+                                                    sizeof(hsts_issue_t));
+        hsts_cert_check(store, hsts_cert_get(store, hosts[i].cert,
+                                             hosts[i].chain),
+                        p, apr_time_from_sec(NOW), names_of(hosts[i].names),
+                        hosts[i].preload, issues);
+        r.issues = apr_pstrcat(pool, r.issues, i ? "|" : "",
+                               issues->nelts ? hsts_code_name(
+                                   ((hsts_issue_t *)issues->elts)[0].code)
+                                             : "", NULL);
+    }
+    *how = hsts_cert_store_loaded(store, &why);
+    r.stats = *hsts_cert_store_stats(store);
+    hsts_cert_store_done(store);
+    hsts_cert_cache_save(cache, file, p, &why);
+    apr_pool_destroy(p);
+    return r;
 }
 
 /* A new process: an empty cache, then the file. */
@@ -176,33 +229,118 @@ static void spit(const char *path, const char *text, apr_size_t len)
     chmod(path, 0600);
 }
 
-/* text with its "end" line made again for its entries: a file whose
- * checksum holds, whatever its entries say. */
-static char *resealed(const char *entries, int count)
+/* The file's content made again with a checksum that holds, whatever
+ * its entries say: data is the content less the checksum. */
+static const char *resealed(const char *data, apr_size_t len,
+                            apr_size_t *out_len)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0, i;
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    char *out = apr_palloc(pool, len + 32);
+    unsigned int n = 0;
 
-    EVP_Digest(entries, strlen(entries), md, &n, EVP_sha256(), NULL);
-    for (i = 0; i < n; i++) {
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    }
-    return apr_psprintf(pool, "%send %d %s\n", entries, count, hex);
+    memcpy(out, data, len);
+    EVP_Digest(data, len, (unsigned char *)out + len, &n, EVP_sha256(), NULL);
+    *out_len = len + 32;
+    return out;
 }
 
-/* The file's text up to its "end" line, and its entry count. */
-static char *unsealed(const char *path, int *count)
+/* Where the file's counts are: after its header (see hsts_cert_cache.c:
+ * the magic line, the format, the byte order mark, OpenSSL's version). */
+static apr_size_t counts_at(void)
 {
-    apr_size_t len = 0;
-    char *text = slurp(path, &len), *end;
+    return strlen("mod_hsts certificate cache\n") + 4 + 4 + 2
+           + strlen(OpenSSL_version(OPENSSL_VERSION));
+}
 
-    if (!text || !(end = strstr(text, "\nend "))) {
-        return NULL;
+static void check_ignored(const host_t *hosts, int n, const char *file,
+                          const char *text, apr_size_t len, const char *what);
+
+/* A damaged copy of data (len, its checksum included): its entries
+ * changed by change(), then resealed. */
+static void check_resealed(const host_t *hosts, int n, const char *file,
+                           const char *data, apr_size_t len,
+                           void (*change)(char *body, apr_size_t *len),
+                           const char *what)
+{
+    char *body = apr_palloc(pool, len + 16);
+    apr_size_t body_len = len - 32, out_len;
+    const char *out;
+
+    memcpy(body, data, body_len);
+    change(body, &body_len);
+    out = resealed(body, body_len, &out_len);
+    check_ignored(hosts, n, file, out, out_len, what);
+}
+
+static void answer_2(char *body, apr_size_t *len)
+{
+    /* the answer for www.example.com: before its length and bytes */
+    char *at = memmem(body, *len, "www.example.com", 15);
+
+    if (at) {
+        at[-3] = 2;
     }
-    *count = atoi(end + 5);
-    end[1] = '\0';
-    return text;
+}
+
+static void trailing_byte(char *body, apr_size_t *len)
+{
+    body[(*len)++] = 0;
+}
+
+static void more_names(char *body, apr_size_t *len)
+{
+    apr_uint32_t n;
+
+    (void)len;
+    memcpy(&n, body + counts_at() + 12, 4);
+    n++;
+    memcpy(body + counts_at() + 12, &n, 4);
+}
+
+static void other_format(char *body, apr_size_t *len)
+{
+    (void)len;
+    body[strlen("mod_hsts certificate cache\n")]--;
+}
+
+static void other_byte_order(char *body, apr_size_t *len)
+{
+    apr_uint32_t bom = 0x04030201u;
+
+    (void)len;
+    memcpy(body + strlen("mod_hsts certificate cache\n") + 4, &bom, 4);
+}
+
+static void other_openssl(char *body, apr_size_t *len)
+{
+    (void)len;
+    body[counts_at() - 1] ^= 1;
+}
+
+static void subject_and_error(char *body, apr_size_t *len)
+{
+    /* the first certificate entry: after the files', whose count comes
+     * first; each file entry is a digest, a count, digests and a string */
+    apr_uint32_t files, count, i;
+    apr_size_t at = counts_at() + 16;
+    apr_uint16_t slen;
+
+    memcpy(&files, body + counts_at(), 4);
+    for (i = 0; i < files; i++) {
+        memcpy(&count, body + at + 32, 4);
+        at += 32 + 4 + 32 * (apr_size_t)count;
+        memcpy(&slen, body + at, 2);
+        at += 2 + (slen == 0xffff ? 0 : slen);
+    }
+    /* digest, two dates, flags: then the error, none */
+    at += 32 + 8 + 8 + 4;
+    memcpy(&slen, body + at, 2);
+    if (slen == 0xffff && at + 2 < *len) {
+        slen = 1;
+        memcpy(body + at, &slen, 2);    /* an error "x", the subject kept */
+        memmove(body + at + 3, body + at + 2, *len - at - 2);
+        body[at + 2] = 'x';
+        (*len)++;
+    }
 }
 
 static void set_trust(const char *ca_file, const char *ca_dir)
@@ -334,70 +472,45 @@ static void test_damaged(const host_t *hosts, int n, const char *file)
 {
     hsts_cert_cache_t *cache = hsts_cert_cache_make(pool);
     apr_size_t len = 0;
-    char *text, *copy, *c, *entries;
-    int count = 0;
+    char *data, *copy;
 
     run(cache, hosts, n);
     save(cache, file);
-    text = slurp(file, &len);
-    ok(text && len > 200, "a cache file to damage");
-    if (!text) {
+    data = slurp(file, &len);
+    ok(data && len > 200, "a cache file to damage");
+    if (!data) {
         return;
     }
-    check_ignored(hosts, n, file, text, len / 2, "a file cut in half");
-    check_ignored(hosts, n, file, text, len - 1,
-                  "a file without its last newline");
-    copy = apr_pstrmemdup(pool, text, len);
-    c = strstr(copy, "\nC ");
-    c = c ? strchr(c + 3, ' ') : NULL;
-    if (c) {
-        c[3] = c[3] == '1' ? '2' : '1';     /* in the flags or a date */
-    }
+    check_ignored(hosts, n, file, data, len / 2, "a file cut in half");
+    check_ignored(hosts, n, file, data, len - 1, "a file without its last "
+                  "byte");
+    copy = apr_pmemdup(pool, data, len);
+    copy[len / 2] ^= 0x10;
     check_ignored(hosts, n, file, copy, len, "a corrupted byte in an entry");
-    copy = apr_pstrmemdup(pool, text, len);
-    c = copy + len - 3;                     /* in the checksum */
-    *c = *c == 'a' ? 'b' : 'a';
+    copy = apr_pmemdup(pool, data, len);
+    copy[len - 3] ^= 0x01;
     check_ignored(hosts, n, file, copy, len, "a wrong checksum");
     check_ignored(hosts, n, file, "", 0, "an empty file");
+    copy = apr_pmemdup(pool, data, len);
+    ok(memmem(copy, len, "www.example.com", 15) != NULL,
+       "the file holds answers for names");
 
     /* entries with a checksum that holds, but malformed: the loader
      * takes all or nothing */
-    save(cache, file);
-    entries = unsealed(file, &count);
-    ok(entries && count > 0, "the entries of a cache file");
-    if (!entries) {
-        return;
-    }
-    c = strstr(entries, "\nN ");
-    ok(c != NULL, "the file holds answers for names");
-    if (c) {
-        char *bad = apr_pstrdup(pool, entries);
-        char *answer = bad + (c - entries) + 3 + 64 + 1;
-        *answer = '2';
-        copy = resealed(bad, count);
-        check_ignored(hosts, n, file, copy, strlen(copy),
-                      "an answer for a name that is neither 0 nor 1");
-    }
-    copy = resealed(apr_pstrcat(pool, entries, "X ",
-                                apr_pstrndup(pool, strstr(entries, "\nN ")
-                                                   ? strstr(entries, "\nN ")
-                                                     + 3 : "", 64),
-                                " 1 =example.com\n", NULL), count + 1);
-    check_ignored(hosts, n, file, copy, strlen(copy),
-                  "an entry of an unknown kind");
-    copy = resealed(entries, count + 1);
-    check_ignored(hosts, n, file, copy, strlen(copy),
-                  "an entry count that does not match");
-    c = apr_pstrdup(pool, entries);
-    c[strlen("mod_hsts-certificate-cache ")] = '1';
-    copy = resealed(c, count);
-    check_ignored(hosts, n, file, copy, strlen(copy),
-                  "a file of another format");
-    copy = resealed(apr_pstrcat(pool, "mod_hsts-certificate-cache 2 "
-                                "OpenSSL%200.9.8\n",
-                                strchr(entries, '\n') + 1, NULL), count);
-    check_ignored(hosts, n, file, copy, strlen(copy),
-                  "a file of another OpenSSL");
+    check_resealed(hosts, n, file, data, len, answer_2,
+                   "an answer for a name that is neither 0 nor 1");
+    check_resealed(hosts, n, file, data, len, trailing_byte,
+                   "a byte after the last entry");
+    check_resealed(hosts, n, file, data, len, more_names,
+                   "an entry count larger than the entries");
+    check_resealed(hosts, n, file, data, len, subject_and_error,
+                   "a certificate entry with an error and a subject");
+    check_resealed(hosts, n, file, data, len, other_format,
+                   "a file of another format");
+    check_resealed(hosts, n, file, data, len, other_byte_order,
+                   "a file of another byte order");
+    check_resealed(hosts, n, file, data, len, other_openssl,
+                   "a file of another OpenSSL");
 }
 
 static void test_changed_cert(const char *path, X509 *good, X509 *other,
@@ -589,6 +702,52 @@ static void test_many(const pki_t *inter, const pki_t *other_ca,
     ok(reused(&r), "... with nothing parsed or verified");
 }
 
+/* What mod_hsts does in a new process: read ahead, load on a thread. */
+static void test_ahead(const host_t *hosts, int n, const char *file)
+{
+    hsts_cache_file_e how;
+    result_t first, again, changed;
+    const char *path = path_of("ahead.pem");
+    host_t *copy = apr_pmemdup(pool, hosts, sizeof(*hosts) * (apr_size_t)n);
+    apr_size_t len = 0;
+    char *data;
+
+    unlink(file);
+    copy[0].cert = path;
+    data = slurp(hosts[0].cert, &len);
+    spit(path, data, len);
+    first = run_ahead(file, copy, n, &how);
+    is_num(how, HSTS_CACHE_FILE_ABSENT, "read ahead, no cache file yet: absent");
+    ok(first.stats.certs_parsed > 0, "... every certificate parsed");
+    again = run_ahead(file, copy, n, &how);
+    is_num(how, HSTS_CACHE_FILE_LOADED,
+           "read ahead, the cache file loaded on the store's thread");
+    ok(reused(&again), "... nothing parsed, verified or asked");
+    is_num(again.stats.files_read, first.stats.files_read,
+           "... every file read");
+    is_num(again.stats.files_read_again, 0, "... once: ahead");
+    is_str(again.issues, first.issues, "... the same findings");
+
+    /* a file whose content the cache file does not know: read ahead for
+     * its digest only, then read again and parsed */
+    write_pem("ahead.pem", make_cert("example.org", "DNS:example.org", 0,
+                                     NOW - DAY, NOW + 365 * DAY,
+                                     EVP_sha256(), NULL).crt, NULL);
+    changed = run_ahead(file, copy, n, &how);
+    is_num(changed.stats.files_parsed, 1,
+           "read ahead, a file changed since: parsed (the one)");
+    is_num(changed.stats.files_read_again, 1,
+           "... read again for its content (the one)");
+    ok(!strncmp(changed.issues, "tls.cert.self_signed|", 21),
+       "... and its findings are the new content's");
+
+    chmod(file, 0660);
+    run_ahead(file, copy, n, &how);
+    is_num(how, HSTS_CACHE_FILE_REFUSED,
+           "read ahead, a group-writable cache file: refused");
+    unlink(path);
+}
+
 int main(void)
 {
     pki_t ca, other_ca, inter, other_inter;
@@ -631,6 +790,7 @@ int main(void)
     }
 
     test_round_trip(hosts, 3, file);
+    test_ahead(hosts, 3, file);
     test_refused(hosts, 3, file);
     unlink(file);
     test_damaged(hosts, 3, file);
