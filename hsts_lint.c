@@ -10,6 +10,8 @@
 #include <apr_strings.h>
 #include <apr_hash.h>
 
+#include <stdarg.h>
+
 #include "hsts_lint_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -133,7 +135,8 @@ static void finding_as(lint_t *l, int host, hsts_code_e code,
     f->host = host;
     f->issue.code = code;
     f->issue.severity = severity;
-    f->issue.message = message;
+    f->issue.message = *message && l->p != l->keep
+                       ? apr_pstrdup(l->keep, message) : message;
 }
 
 void hsts_lint_finding(lint_t *l, int host, hsts_code_e code,
@@ -141,6 +144,20 @@ void hsts_lint_finding(lint_t *l, int host, hsts_code_e code,
 {
     finding_as(l, host, code, hsts_code_severity(code, l->preload[host]),
                message);
+}
+
+void hsts_lint_findingf(lint_t *l, int host, hsts_code_e code,
+                        const char *fmt, ...)
+{
+    const char *message = "";
+
+    if (!l->in->quiet || !(l->in->quiet[host] & HSTS_CODE_BIT(code))) {
+        va_list ap;
+        va_start(ap, fmt);
+        message = apr_pvsprintf(l->p, fmt, ap);
+        va_end(ap);
+    }
+    hsts_lint_finding(l, host, code, message);
 }
 
 static void finding(lint_t *l, int host, hsts_code_e code,
@@ -321,7 +338,7 @@ static void verdict(lint_t *l, int host, int first_finding)
     int i;
 
     v->host = host;
-    v->value = hsts_lint_host_value(l->p, h);
+    v->value = hsts_lint_host_value(l->keep, h);
     v->preload = HSTS_PRELOAD_NONE;
     v->blocked_by = NULL;
     if (!l->preload[host]) {
@@ -335,7 +352,7 @@ static void verdict(lint_t *l, int host, int first_finding)
         }
     }
     v->preload = codes ? HSTS_PRELOAD_BLOCKED : HSTS_PRELOAD_READY;
-    v->blocked_by = codes;
+    v->blocked_by = codes ? apr_pstrdup(l->keep, codes) : NULL;
 }
 
 const char *hsts_verdict_sentence(apr_pool_t *p, const char *value,
@@ -379,6 +396,20 @@ static int lint_plain_host(lint_t *l, int host)
     return 1;
 }
 
+/* The names a host's certificate must cover: ServerName, ServerAlias. */
+static apr_array_header_t *cert_names(const lint_t *l,
+                                      const hsts_lint_host_t *h)
+{
+    apr_array_header_t *names = apr_array_make(l->p, 1 + h->names->nelts
+                                                     + h->wild_names->nelts,
+                                               sizeof(const char *));
+
+    APR_ARRAY_PUSH(names, const char *) = h->name;
+    apr_array_cat(names, h->names);
+    apr_array_cat(names, h->wild_names);
+    return names;
+}
+
 /* The certificate checks of an HSTS host, for each of its certificates. */
 static void check_certificate(lint_t *l, int host)
 {
@@ -397,11 +428,7 @@ static void check_certificate(lint_t *l, int host)
                 "mod_md manage it).");
         return;
     }
-    names = apr_array_make(l->p, 1 + h->names->nelts + h->wild_names->nelts,
-                           sizeof(const char *));
-    APR_ARRAY_PUSH(names, const char *) = h->name;
-    apr_array_cat(names, h->names);
-    apr_array_cat(names, h->wild_names);
+    names = cert_names(l, h);
     issues = apr_array_make(l->p, 2, sizeof(hsts_issue_t));
     for (i = 0; i < h->cert_files->nelts; i++) {
         hsts_cert_t *cert = hsts_cert_get(l->in->certs,
@@ -414,6 +441,64 @@ static void check_certificate(lint_t *l, int host)
     all = (const hsts_issue_t *)issues->elts;
     for (i = 0; i < issues->nelts; i++) {
         finding_as(l, host, all[i].code, all[i].severity, all[i].message);
+    }
+}
+
+/* Whether check_certificate() reads the certificates of a host. */
+static int checks_certificates(const hsts_lint_host_t *h)
+{
+    return h->linted && h->is_tls && !h->cert_by_md && h->cert_files
+           && hsts_lint_host_sends_sts(h);
+}
+
+void hsts_lint_read_ahead(apr_pool_t *p, const hsts_lint_input_t *in)
+{
+    apr_array_header_t *paths = apr_array_make(p, in->hosts->nelts + 1,
+                                               sizeof(const char *));
+    int i;
+
+    for (i = 0; in->certs && i < in->hosts->nelts; i++) {
+        const hsts_lint_host_t *h = &APR_ARRAY_IDX(in->hosts, i,
+                                                   hsts_lint_host_t);
+        if (checks_certificates(h)) {
+            apr_array_cat(paths, h->cert_files);
+            if (h->chain_file) {
+                APR_ARRAY_PUSH(paths, const char *) = h->chain_file;
+            }
+        }
+    }
+    if (in->certs) {
+        hsts_cert_read_ahead(in->certs, paths);
+    }
+}
+
+/*
+ * Reads the certificates check_certificate() will check, and has the
+ * store parse and verify at once what its cache does not know (on
+ * several threads when much is new).
+ */
+static void prepare_certificates(lint_t *l)
+{
+    int i, j;
+
+    for (i = 0; l->in->certs && i < l->hosts->nelts; i++) {
+        const hsts_lint_host_t *h = HOST(l, i);
+        const apr_array_header_t *names;
+
+        if (!checks_certificates(h)) {
+            continue;
+        }
+        names = cert_names(l, h);
+        for (j = 0; j < h->cert_files->nelts; j++) {
+            hsts_cert_t *cert = hsts_cert_get(l->in->certs,
+                                              APR_ARRAY_IDX(h->cert_files, j,
+                                                            const char *),
+                                              h->chain_file);
+            hsts_cert_want(l->in->certs, cert, names, l->preload[i]);
+        }
+    }
+    if (l->in->certs) {
+        hsts_cert_prepare(l->in->certs);
     }
 }
 
@@ -455,11 +540,12 @@ static void lint_host(lint_t *l, int host)
 void hsts_lint_run(apr_pool_t *p, const hsts_lint_input_t *in,
                    hsts_lint_result_t *out)
 {
+    apr_pool_t *scratch;
     lint_t l;
     int i;
 
     memset(&l, 0, sizeof(l));
-    l.p = p;
+    l.p = l.keep = p;
     l.in = in;
     l.hosts = in->hosts;
     l.psl = in->psl;
@@ -477,9 +563,17 @@ void hsts_lint_run(apr_pool_t *p, const hsts_lint_input_t *in,
     }
     l.v = hsts_vhosts_make(p, in);
     hsts_probes_index(&l);
+    prepare_certificates(&l);
+    /* what a host's checks make, but for its findings and verdict (copied
+     * out), goes with the host: thousands of hosts' would add up */
+    apr_pool_create(&scratch, p);
     for (i = 0; i < in->hosts->nelts; i++) {
         if (HOST(&l, i)->linted) {
+            l.p = scratch;
             lint_host(&l, i);
+            l.p = p;
+            apr_pool_clear(scratch);
         }
     }
+    apr_pool_destroy(scratch);
 }

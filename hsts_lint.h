@@ -20,17 +20,15 @@
 #include "hsts_issue.h"
 #include "hsts_policy.h"
 #include "hsts_cert.h"
-
-/* Whether name matches a wildcard ServerAlias pattern ('*' and '?'), the
- * way httpd matches them; the glue passes httpd's own matcher. */
-typedef int (*hsts_name_match_fn)(const char *pattern, const char *name);
+#include "hsts_wild.h"
 
 /*
  * Matches subject against a regular expression the way httpd does (its
  * PCRE syntax; icase for [NC]): 1 when it matches, with groups[0..9] set
  * to the text of $0..$9 (NULL for a group that did not take part), 0 when
  * it does not, -1 when the pattern is not valid. The glue passes httpd's
- * ap_regex; ctx is the input's regex_ctx.
+ * ap_regex; ctx is the input's regex_ctx. p holds the groups only: it is
+ * cleared after each host, so what ctx keeps must live elsewhere.
  */
 typedef int (*hsts_regex_fn)(void *ctx, apr_pool_t *p, const char *pattern,
                              int icase, const char *subject,
@@ -127,7 +125,8 @@ typedef struct {
                                     * that may send the header for clients
                                     * of a TLS-terminating proxy */
 
-    apr_array_header_t *header_rules; /* hsts_header_rule_t (mod_headers) */
+    apr_array_header_t *header_rules; /* hsts_header_rule_t (mod_headers),
+                                       * or NULL when none */
 
     int cert_by_md;                /* mod_md manages its certificate */
     apr_array_header_t *cert_files;/* SSLCertificateFile paths (const char *,
@@ -152,6 +151,10 @@ typedef struct {
     void *regex_ctx;
     hsts_cert_store_t *certs;         /* reads the hosts' certificates */
     apr_time_t now;                   /* for certificate dates */
+    const hsts_code_set_t *quiet;     /* per host: the codes whose messages
+                                       * no one reads (HSTSLintIgnore, and
+                                       * no report page): their findings
+                                       * are made without one; NULL: none */
 } hsts_lint_input_t;
 
 typedef struct {
@@ -196,6 +199,11 @@ const char *hsts_lint_host_value(apr_pool_t *p, const hsts_lint_host_t *host);
 const char *hsts_verdict_sentence(apr_pool_t *p, const char *value,
                                   hsts_preload_e preload,
                                   const char *blocked_by);
+
+/* Starts reading the certificate files hsts_lint_run() will check (see
+ * hsts_cert_read_ahead()), so that the caller's work until then and the
+ * reading overlap. */
+void hsts_lint_read_ahead(apr_pool_t *p, const hsts_lint_input_t *in);
 
 /*
  * Checks every linted host against the preload requirements and the other

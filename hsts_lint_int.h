@@ -13,7 +13,9 @@
 #include "hsts_vhosts.h"
 
 typedef struct {
-    apr_pool_t *p;
+    apr_pool_t *p;                  /* while a host is linted: its own,
+                                     * cleared after it */
+    apr_pool_t *keep;               /* the result's */
     const hsts_lint_input_t *in;
     const apr_array_header_t *hosts;
     const psl_ctx_t *psl;
@@ -38,6 +40,15 @@ const char *hsts_lint_host_id(const lint_t *l, int host, apr_port_t port);
  * the host has it). */
 void hsts_lint_finding(lint_t *l, int host, hsts_code_e code,
                        const char *message);
+
+/* The same with its message formatted (apr_psprintf), unless no one will
+ * read it (hsts_lint_input_t.quiet): then it has none (""). */
+void hsts_lint_findingf(lint_t *l, int host, hsts_code_e code,
+                        const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 /* Whether a host sends Strict-Transport-Security as an HSTS host: a TLS
  * host with an STS value, or a plain one behind a trusted proxy. */

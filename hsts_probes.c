@@ -252,34 +252,34 @@ static int check_https_reachable(lint_t *l, int host, const landing_t *t)
         return 1;
     }
     if (t->host < 0) {
-        hsts_lint_finding(l, host, HSTS_C_DOMAIN_TLS_CANNOT_CONNECT,
-            apr_psprintf(l->p, "Nothing here answers https://%s/ on port "
-                         "443, the port browsers and the preload checker "
-                         "use (this host is on port %u). Serve %s on port "
-                         "443, or, if a port mapping publishes port %u as "
-                         "443, set HSTSRedirectPort 443 in the plain-HTTP "
-                         "host for %s.", H, (unsigned int)h->port, H,
-                         (unsigned int)h->port, H));
+        hsts_lint_findingf(l, host, HSTS_C_DOMAIN_TLS_CANNOT_CONNECT,
+            "Nothing here answers https://%s/ on port "
+            "443, the port browsers and the preload checker "
+            "use (this host is on port %u). Serve %s on port "
+            "443, or, if a port mapping publishes port %u as "
+            "443, set HSTSRedirectPort 443 in the plain-HTTP "
+            "host for %s.", H, (unsigned int)h->port, H,
+            (unsigned int)h->port, H);
         return 0;
     }
-    other = hsts_lint_host_id(l, t->host, t->port);
-    hsts_lint_finding(l, host, HSTS_C_DOMAIN_TLS_CANNOT_CONNECT,
-        hsts_vhosts_is_tls_at(l->v, t->ip, t->port)
-        ? apr_psprintf(l->p, "The host answering https://%s/ on port %u "
-                       "is %s, whose certificate does not cover %s, so the "
-                       "TLS handshake fails for browsers and the preload "
-                       "checker. Name %s in a TLS virtual host on port %u "
-                       "whose certificate covers it (this host is on port "
-                       "%u).", H, (unsigned int)t->port, other, H, H,
-                       (unsigned int)t->port, (unsigned int)h->port)
-        : apr_psprintf(l->p, "Port %u speaks plain HTTP where https://%s/ "
-                       "arrives (its default host %s has no SSLEngine on), "
-                       "so no TLS connection can be made. Serve %s from a "
-                       "TLS virtual host on port %u.", (unsigned int)t->port,
-                       H, hsts_lint_host_id(l, hsts_vhosts_default_at(
-                                                l->v, t->ip, t->port),
-                                            t->port),
-                       H, (unsigned int)t->port));
+    if (hsts_vhosts_is_tls_at(l->v, t->ip, t->port)) {
+        hsts_lint_findingf(l, host, HSTS_C_DOMAIN_TLS_CANNOT_CONNECT,
+            "The host answering https://%s/ on port %u is %s, whose "
+            "certificate does not cover %s, so the TLS handshake fails for "
+            "browsers and the preload checker. Name %s in a TLS virtual "
+            "host on port %u whose certificate covers it (this host is on "
+            "port %u).", H, (unsigned int)t->port,
+            hsts_lint_host_id(l, t->host, t->port), H, H,
+            (unsigned int)t->port, (unsigned int)h->port);
+        return 0;
+    }
+    other = hsts_lint_host_id(l, hsts_vhosts_default_at(l->v, t->ip, t->port),
+                              t->port);
+    hsts_lint_findingf(l, host, HSTS_C_DOMAIN_TLS_CANNOT_CONNECT,
+        "Port %u speaks plain HTTP where https://%s/ arrives (its default "
+        "host %s has no SSLEngine on), so no TLS connection can be made. "
+        "Serve %s from a TLS virtual host on port %u.", (unsigned int)t->port,
+        H, other, H, (unsigned int)t->port);
     return 0;
 }
 
@@ -295,31 +295,31 @@ static void check_https_answer(lint_t *l, int host, const landing_t *t)
     sends = sends_on(l, t->host, &a, &onsuccess);
     other = hsts_lint_host_id(l, t->host, t->port);
     if (sends == 0 && onsuccess) {
-        hsts_lint_finding(l, host, HSTS_C_RESPONSE_NO_HEADER,
-            apr_psprintf(l->p, "The answer to https://%s/ is a redirect%s "
-                         "without Strict-Transport-Security: mod_headers "
-                         "sends it only on successful responses (Header at "
-                         "%s, without always), and the preload checker "
-                         "reads the header on that first response. Use "
-                         "HSTS On, or add always to that Header "
-                         "directive.", H, by(l, &a), onsuccess));
+        hsts_lint_findingf(l, host, HSTS_C_RESPONSE_NO_HEADER,
+            "The answer to https://%s/ is a redirect%s "
+            "without Strict-Transport-Security: mod_headers "
+            "sends it only on successful responses (Header at "
+            "%s, without always), and the preload checker "
+            "reads the header on that first response. Use "
+            "HSTS On, or add always to that Header "
+            "directive.", H, by(l, &a), onsuccess);
     }
     else if (sends == 0) {
-        hsts_lint_finding(l, host, HSTS_C_RESPONSE_NO_HEADER,
-            apr_psprintf(l->p, "The host answering https://%s/ is %s, which "
-                         "sends no Strict-Transport-Security, so browsers "
-                         "and the preload checker never see this host's "
-                         "policy. Set HSTS On in %s.", H, other, other));
+        hsts_lint_findingf(l, host, HSTS_C_RESPONSE_NO_HEADER,
+            "The host answering https://%s/ is %s, which "
+            "sends no Strict-Transport-Security, so browsers "
+            "and the preload checker never see this host's "
+            "policy. Set HSTS On in %s.", H, other, other);
     }
     if (a.kind == HSTS_ANSWER_REDIRECT
         && !strncasecmp(a.location, "http://", 7)) {
-        hsts_lint_finding(l, host, HSTS_C_REDIRECTS_INSECURE_INITIAL,
-            apr_psprintf(l->p, "The answer to https://%s/ is a redirect to "
-                         "\"%s\"%s, a plain-HTTP URL: the preload checker "
-                         "refuses a redirect from HTTPS to HTTP, and "
-                         "browsers that hold the policy cannot follow it as "
-                         "written. Redirect to an https:// URL.", H,
-                         a.location, by(l, &a)));
+        hsts_lint_findingf(l, host, HSTS_C_REDIRECTS_INSECURE_INITIAL,
+            "The answer to https://%s/ is a redirect to "
+            "\"%s\"%s, a plain-HTTP URL: the preload checker "
+            "refuses a redirect from HTTPS to HTTP, and "
+            "browsers that hold the policy cannot follow it as "
+            "written. Redirect to an https:// URL.", H,
+            a.location, by(l, &a));
     }
 }
 
@@ -347,13 +347,13 @@ static void check_redirect_port(lint_t *l, int host,
             return;
         }
     }
-    hsts_lint_finding(l, host, HSTS_C_DOMAIN_TLS_CANNOT_CONNECT,
-        apr_psprintf(l->p, "The redirect of http://%s/ goes to \"%s\"%s, "
-                     "but nothing here serves %s over TLS on port %u, so "
-                     "browsers and the preload checker that follow it fail. "
-                     "Serve %s over TLS on port %u, or set HSTSRedirectPort "
-                     "443.", H, a->location, by(l, a), H,
-                     (unsigned int)port, H, (unsigned int)port));
+    hsts_lint_findingf(l, host, HSTS_C_DOMAIN_TLS_CANNOT_CONNECT,
+            "The redirect of http://%s/ goes to \"%s\"%s, "
+            "but nothing here serves %s over TLS on port %u, so "
+            "browsers and the preload checker that follow it fail. "
+            "Serve %s over TLS on port %u, or set HSTSRedirectPort "
+            "443.", H, a->location, by(l, a), H,
+            (unsigned int)port, H, (unsigned int)port);
 }
 
 /* http://H/ answered without a redirect. */
@@ -389,15 +389,15 @@ static void wrong_first_redirect(lint_t *l, int host, const landing_t *p,
     const char *other = hsts_lint_host_id(l, p->host, p->port);
 
     if (target && !strcmp(target, www)) {
-        hsts_lint_finding(l, host, HSTS_C_REDIRECTS_HTTP_WWW_FIRST,
-            apr_psprintf(l->p, "The first redirect of http://%s/ goes to "
-                         "\"%s\"%s, to %s instead of %s itself, so browsers "
-                         "never get %s's policy there; preloading requires a "
-                         "redirect to https://%s/ first. Set HSTSRedirect On "
-                         "in %s (%s) and redirect to %s from the TLS host "
-                         "for %s.", h->name, a->location, by(l, a), www,
-                         h->name, h->name, h->name, other, s->where, www,
-                         h->name));
+        hsts_lint_findingf(l, host, HSTS_C_REDIRECTS_HTTP_WWW_FIRST,
+            "The first redirect of http://%s/ goes to "
+            "\"%s\"%s, to %s instead of %s itself, so browsers "
+            "never get %s's policy there; preloading requires a "
+            "redirect to https://%s/ first. Set HSTSRedirect On "
+            "in %s (%s) and redirect to %s from the TLS host "
+            "for %s.", h->name, a->location, by(l, a), www,
+            h->name, h->name, h->name, other, s->where, www,
+            h->name);
         return;
     }
     hsts_lint_finding(l, host, HSTS_C_REDIRECTS_HTTP_FIRST_REDIRECT_INSECURE,
@@ -429,24 +429,24 @@ static void check_http_answer(lint_t *l, int host,
     hsts_answer_t a;
 
     if (p->host < 0) {
-        hsts_lint_finding(l, host, HSTS_C_REDIRECTS_HTTP_DOES_NOT_EXIST,
-            apr_psprintf(l->p, "Nothing here answers http://%s/ on port 80, "
-                         "so clients that type %s without https:// get no "
-                         "answer (the preload checker warns about it). Add "
-                         "a plain-HTTP virtual host for %s on port 80 with "
-                         "HSTSRedirect On.", H, H, H));
+        hsts_lint_findingf(l, host, HSTS_C_REDIRECTS_HTTP_DOES_NOT_EXIST,
+            "Nothing here answers http://%s/ on port 80, "
+            "so clients that type %s without https:// get no "
+            "answer (the preload checker warns about it). Add "
+            "a plain-HTTP virtual host for %s on port 80 with "
+            "HSTSRedirect On.", H, H, H);
         return;
     }
     answer_of(l, p->host, H, 0, &a);
     if (a.kind == HSTS_ANSWER_UNKNOWN) {
-        hsts_lint_finding(l, host, HSTS_C_REDIRECTS_HTTP_UNDECIDABLE,
-            apr_psprintf(l->p, "The answer of %s to http://%s/ is decided "
-                         "by %s, which the lint cannot evaluate, so the "
-                         "preload checker's redirect rules are not checked "
-                         "here. Use HSTSRedirect On instead, or check by hand "
-                         "that http://%s/ first redirects to https://%s/.",
-                         hsts_lint_host_id(l, p->host, p->port), H, a.by, H,
-                         H));
+        hsts_lint_findingf(l, host, HSTS_C_REDIRECTS_HTTP_UNDECIDABLE,
+            "The answer of %s to http://%s/ is decided "
+            "by %s, which the lint cannot evaluate, so the "
+            "preload checker's redirect rules are not checked "
+            "here. Use HSTSRedirect On instead, or check by hand "
+            "that http://%s/ first redirects to https://%s/.",
+            hsts_lint_host_id(l, p->host, p->port), H, a.by, H,
+            H);
         return;
     }
     if (a.kind == HSTS_ANSWER_CONTENT) {
@@ -481,26 +481,26 @@ static void check_www(lint_t *l, int host, const landing_t *t)
     answers = hsts_lint_host_id(l, w.host, w.port);
     if (naming) {
         int n = APR_ARRAY_IDX(naming, 0, int);
-        hsts_lint_finding(l, host, HSTS_C_DOMAIN_WWW_NO_TLS,
-            apr_psprintf(l->p, "The name %s exists (%s names it, %s), but on "
-                         "port %u it is answered by %s, whose certificate "
-                         "does not cover it; the preload checker refuses %s "
-                         "when %s has no valid HTTPS. Name %s in a TLS "
-                         "virtual host on port %u whose certificate covers "
-                         "it.", www,
-                         hsts_lint_host_id(l, n, 0), HOST(l, n)->where,
-                         (unsigned int)t->port, answers, H, www, www,
-                         (unsigned int)t->port));
+        hsts_lint_findingf(l, host, HSTS_C_DOMAIN_WWW_NO_TLS,
+            "The name %s exists (%s names it, %s), but on "
+            "port %u it is answered by %s, whose certificate "
+            "does not cover it; the preload checker refuses %s "
+            "when %s has no valid HTTPS. Name %s in a TLS "
+            "virtual host on port %u whose certificate covers "
+            "it.", www,
+            hsts_lint_host_id(l, n, 0), HOST(l, n)->where,
+            (unsigned int)t->port, answers, H, www, www,
+            (unsigned int)t->port);
         return;
     }
-    hsts_lint_finding(l, host, HSTS_C_DOMAIN_WWW_UNVERIFIED,
-        apr_psprintf(l->p, "No virtual host names %s, and on port %u the "
-                     "default host %s answers it with a certificate that "
-                     "does not cover it: if %s has a DNS record pointing "
-                     "here, the preload checker refuses %s "
-                     "(domain.www.no_tls). Get a certificate that also "
-                     "covers %s, or make sure %s has no DNS record.", www,
-                     (unsigned int)t->port, answers, www, H, www, www));
+    hsts_lint_findingf(l, host, HSTS_C_DOMAIN_WWW_UNVERIFIED,
+            "No virtual host names %s, and on port %u the "
+            "default host %s answers it with a certificate that "
+            "does not cover it: if %s has a DNS record pointing "
+            "here, the preload checker refuses %s "
+            "(domain.www.no_tls). Get a certificate that also "
+            "covers %s, or make sure %s has no DNS record.", www,
+            (unsigned int)t->port, answers, www, H, www, www);
 }
 
 /* ------------------------------------------------------------------ */
@@ -526,20 +526,20 @@ static int check_format(lint_t *l, int host, int *own_domain)
 
     *own_domain = 1;
     if (is_ip_literal(l->p, h->name)) {
-        hsts_lint_finding(l, host, HSTS_C_DOMAIN_FORMAT_IS_IP_ADDRESS,
-            apr_psprintf(l->p, "The ServerName %s is an IP address, for which "
-                         "browsers ignore HSTS and which cannot be "
-                         "preloaded. Give the host a DNS name.", h->name));
+        hsts_lint_findingf(l, host, HSTS_C_DOMAIN_FORMAT_IS_IP_ADDRESS,
+            "The ServerName %s is an IP address, for which "
+            "browsers ignore HSTS and which cannot be "
+            "preloaded. Give the host a DNS name.", h->name);
         return 0;
     }
     if (!l->preload[host]) {
         return 0;
     }
     if (psl_is_public_suffix(l->psl, h->name)) {
-        hsts_lint_finding(l, host, HSTS_C_DOMAIN_FORMAT_PUBLIC_SUFFIX,
-            apr_psprintf(l->p, "The name %s is a public suffix, which "
-                         "cannot be preloaded. Remove preload from this "
-                         "host's policy.", h->name));
+        hsts_lint_findingf(l, host, HSTS_C_DOMAIN_FORMAT_PUBLIC_SUFFIX,
+            "The name %s is a public suffix, which "
+            "cannot be preloaded. Remove preload from this "
+            "host's policy.", h->name);
         return 0;
     }
     registrable = psl_registrable_domain(l->psl, h->name);
@@ -550,12 +550,12 @@ static int check_format(lint_t *l, int host, int *own_domain)
         if (apr_hash_get(l->preloaded, registrable, APR_HASH_KEY_STRING)) {
             return 0;
         }
-        hsts_lint_finding(l, host, HSTS_C_DOMAIN_IS_SUBDOMAIN,
-            apr_psprintf(l->p, "The name %s is a subdomain; only a "
-                         "registrable domain (here %s) can be preloaded, and "
-                         "then covers its subdomains. Move preload to %s's "
-                         "policy and remove it here.", h->name, registrable,
-                         registrable));
+        hsts_lint_findingf(l, host, HSTS_C_DOMAIN_IS_SUBDOMAIN,
+            "The name %s is a subdomain; only a "
+            "registrable domain (here %s) can be preloaded, and "
+            "then covers its subdomains. Move preload to %s's "
+            "policy and remove it here.", h->name, registrable,
+            registrable);
     }
     return 1;
 }
@@ -663,14 +663,14 @@ static void subdomain_http_only(lint_t *l, int host, const char *sub,
         if (a.kind != HSTS_ANSWER_CONTENT || reported_before(l, reported, s)) {
             continue;
         }
-        hsts_lint_finding(l, host, HSTS_C_SUBDOMAINS_HTTP_ONLY,
-            apr_psprintf(l->p, "With includeSubDomains every subdomain of %s "
-                         "must use HTTPS, but %s is served only over plain "
-                         "HTTP here (by %s, %s): browsers that saw this "
-                         "policy can no longer reach it. Serve %s from a TLS "
-                         "virtual host, or drop includeSubDomains.", H, sub,
-                         hsts_lint_host_id(l, s, port), HOST(l, s)->where,
-                         sub));
+        hsts_lint_findingf(l, host, HSTS_C_SUBDOMAINS_HTTP_ONLY,
+            "With includeSubDomains every subdomain of %s "
+            "must use HTTPS, but %s is served only over plain "
+            "HTTP here (by %s, %s): browsers that saw this "
+            "policy can no longer reach it. Serve %s from a TLS "
+            "virtual host, or drop includeSubDomains.", H, sub,
+            hsts_lint_host_id(l, s, port), HOST(l, s)->where,
+            sub);
     }
 }
 
@@ -705,18 +705,18 @@ static void plain_port(lint_t *l, int host, const char *name, int s,
         || reported_before(l, reported, s)) {
         return;
     }
-    hsts_lint_finding(l, host, HSTS_C_CONFIG_HTTP_NONDEFAULT_PORT,
-        apr_psprintf(l->p, "The name %s is served over plain HTTP on port %u "
-                     "by %s (%s), which redirects clients to HTTPS on port "
-                     "%u: browsers that hold this host's policy turn "
-                     "http://%s:%u/ into https://%s:%u/ (RFC 6797 8.3), "
-                     "which port %u cannot answer. Serve plain HTTP on port "
-                     "80, or, if a port mapping publishes port %u as 80 and "
-                     "%u as 443, set HSTSRedirectPort 443 in that host.",
-                     name, (unsigned int)port, hsts_lint_host_id(l, s, port),
-                     h->where, (unsigned int)https, name, (unsigned int)port,
-                     name, (unsigned int)port, (unsigned int)port,
-                     (unsigned int)port, (unsigned int)https));
+    hsts_lint_findingf(l, host, HSTS_C_CONFIG_HTTP_NONDEFAULT_PORT,
+            "The name %s is served over plain HTTP on port %u "
+            "by %s (%s), which redirects clients to HTTPS on port "
+            "%u: browsers that hold this host's policy turn "
+            "http://%s:%u/ into https://%s:%u/ (RFC 6797 8.3), "
+            "which port %u cannot answer. Serve plain HTTP on port "
+            "80, or, if a port mapping publishes port %u as 80 and "
+            "%u as 443, set HSTSRedirectPort 443 in that host.",
+            name, (unsigned int)port, hsts_lint_host_id(l, s, port),
+            h->where, (unsigned int)https, name, (unsigned int)port,
+            name, (unsigned int)port, (unsigned int)port,
+            (unsigned int)port, (unsigned int)https);
 }
 
 void hsts_probes_plain_ports(lint_t *l, int host)
@@ -781,11 +781,11 @@ void hsts_probes_redirect_targets(lint_t *l, int host)
             continue;
         }
         id = hsts_lint_host_id(l, t, 0);
-        hsts_lint_finding(l, host, HSTS_C_RESPONSE_NO_HEADER,
-            apr_psprintf(l->p, "HSTSRedirect sends http://%s/ to HTTPS, "
-                         "where the TLS host %s (%s) sends no Strict-"
-                         "Transport-Security, so browsers keep using plain "
-                         "HTTP first. Set HSTS On in %s.", name, id,
-                         HOST(l, t)->where, id));
+        hsts_lint_findingf(l, host, HSTS_C_RESPONSE_NO_HEADER,
+            "HSTSRedirect sends http://%s/ to HTTPS, "
+            "where the TLS host %s (%s) sends no Strict-"
+            "Transport-Security, so browsers keep using plain "
+            "HTTP first. Set HSTS On in %s.", name, id,
+            HOST(l, t)->where, id);
     }
 }

@@ -13,81 +13,6 @@
 
 #include "hsts_vhosts.h"
 
-/* ------------------------------------------------------------------ */
-/* Names: exact names in a hash, patterns by the text after their last
- * '*', so that a name is looked up by each of its suffixes.            */
-
-typedef struct {
-    const char *pattern;
-    int host;
-} wild_entry_t;
-
-typedef struct {
-    apr_hash_t *by_suffix;          /* suffix -> apr_array of wild_entry_t */
-    apr_array_header_t *scanned;    /* wild_entry_t without such a suffix
-                                     * (a trailing '*', a '?' after the
-                                     * last '*'): few, scanned */
-} wild_index_t;
-
-static void wild_init(apr_pool_t *p, wild_index_t *w)
-{
-    w->by_suffix = apr_hash_make(p);
-    w->scanned = apr_array_make(p, 1, sizeof(wild_entry_t));
-}
-
-static void wild_add(apr_pool_t *p, wild_index_t *w, const char *pattern,
-                     int host)
-{
-    const char *star = strrchr(pattern, '*');
-    wild_entry_t *e;
-
-    if (star && star[1] && !strchr(star + 1, '?')) {
-        apr_array_header_t *list = apr_hash_get(w->by_suffix, star + 1,
-                                                APR_HASH_KEY_STRING);
-        if (!list) {
-            list = apr_array_make(p, 1, sizeof(wild_entry_t));
-            apr_hash_set(w->by_suffix, star + 1, APR_HASH_KEY_STRING, list);
-        }
-        e = apr_array_push(list);
-    }
-    else {
-        e = apr_array_push(w->scanned);
-    }
-    e->pattern = pattern;
-    e->host = host;
-}
-
-static int wild_first_in(const apr_array_header_t *list, const char *name,
-                         hsts_name_match_fn match, int best)
-{
-    const wild_entry_t *e = (const wild_entry_t *)list->elts;
-    int j;
-
-    for (j = 0; j < list->nelts; j++) {
-        if ((best < 0 || e[j].host < best) && match(e[j].pattern, name)) {
-            best = e[j].host;
-        }
-    }
-    return best;
-}
-
-/* The first host (in file order) with a pattern matching name, or -1. */
-static int wild_first(const wild_index_t *w, const char *name,
-                      hsts_name_match_fn match)
-{
-    apr_size_t i, len = strlen(name);
-    int best = -1;
-
-    for (i = 0; i < len; i++) {
-        const apr_array_header_t *list = apr_hash_get(w->by_suffix, name + i,
-                                                      len - i);
-        if (list) {
-            best = wild_first_in(list, name, match, best);
-        }
-    }
-    return wild_first_in(w->scanned, name, match, best);
-}
-
 static int is_pattern(const char *name)
 {
     return strpbrk(name, "*?") != NULL;
@@ -100,7 +25,7 @@ static int is_pattern(const char *name)
 typedef struct {
     int first;
     apr_hash_t *exact;              /* name -> int * (first host naming it) */
-    wild_index_t wild;
+    hsts_wild_t *wild;
 } group_t;
 
 struct hsts_vhosts_t {
@@ -118,9 +43,15 @@ struct hsts_vhosts_t {
                                      * name it themselves (exists) */
     apr_hash_t *tls_naming;         /* name -> apr_array of int: TLS hosts
                                      * whose ServerName or alias it is */
-    wild_index_t wild;              /* every host's patterns */
+    hsts_wild_t *wild;              /* every host's patterns */
+    apr_hash_t *main_names;         /* the main server's aliases, when
+                                     * naming does not hold them */
+    hsts_wild_t **own_wild;         /* per host with many patterns: them */
     apr_hash_t *resolved;           /* name -> apr_array of ips (cache) */
 };
+
+/* Hosts with more patterns than this get an index of their own. */
+#define FEW_PATTERNS 4
 
 #define HOST(v, i) (&APR_ARRAY_IDX((v)->hosts, (i), hsts_lint_host_t))
 
@@ -137,10 +68,45 @@ const char *hsts_vhosts_split(apr_pool_t *p, const char *addr,
     return apr_pstrmemdup(p, addr, (apr_size_t)(colon - addr));
 }
 
-static const char *addr_key(apr_pool_t *p, const char *ip, apr_port_t port)
+/* "ip:port" ("ip:*" for port 0) in buf, or from p when it is too long:
+ * the queries look keys up thousands of times and keep none. */
+#define KEY_SIZE 80
+
+/* The decimal digits of port into buf (at least 6 bytes), NUL ended. */
+static char *port_text(char *buf, apr_port_t port)
 {
-    return port ? apr_psprintf(p, "%s:%u", ip, (unsigned int)port)
-                : apr_pstrcat(p, ip, ":*", NULL);
+    char digits[6];
+    int n = 0;
+
+    do {
+        digits[n++] = (char)('0' + port % 10);
+        port = (apr_port_t)(port / 10);
+    } while (port);
+    while (n) {
+        *buf++ = digits[--n];
+    }
+    *buf = '\0';
+    return buf;
+}
+
+static const char *addr_key(char *buf, apr_pool_t *p, const char *ip,
+                            apr_port_t port)
+{
+    apr_size_t n = strlen(ip);
+
+    if (n + 8 > KEY_SIZE) {
+        return port ? apr_psprintf(p, "%s:%u", ip, (unsigned int)port)
+                    : apr_pstrcat(p, ip, ":*", NULL);
+    }
+    memcpy(buf, ip, n + 1);
+    buf[n] = ':';
+    if (port) {
+        port_text(buf + n + 1, port);
+    }
+    else {
+        memcpy(buf + n + 1, "*", 2);
+    }
+    return buf;
 }
 
 static void note_port(hsts_vhosts_t *v, apr_port_t port)
@@ -174,7 +140,7 @@ static void list_add(apr_pool_t *p, apr_hash_t *hash, const char *name,
 static void group_name(apr_pool_t *p, group_t *g, const char *name, int host)
 {
     if (is_pattern(name)) {
-        wild_add(p, &g->wild, name, host);
+        hsts_wild_add(g->wild, name, host);
         return;
     }
     if (!apr_hash_get(g->exact, name, APR_HASH_KEY_STRING)) {
@@ -230,7 +196,7 @@ static void index_addrs(hsts_vhosts_t *v, int i)
             g = apr_pcalloc(v->p, sizeof(*g));
             g->first = i;
             g->exact = apr_hash_make(v->p);
-            wild_init(v->p, &g->wild);
+            g->wild = hsts_wild_make(v->p);
             apr_hash_set(v->groups, key, APR_HASH_KEY_STRING, g);
         }
         else if (listed_before(h, j)) {
@@ -261,8 +227,24 @@ static void index_names(hsts_vhosts_t *v, int i)
         }
     }
     for (j = 0; h->wild_names && j < h->wild_names->nelts; j++) {
-        wild_add(v->p, &v->wild, APR_ARRAY_IDX(h->wild_names, j,
-                                               const char *), i);
+        hsts_wild_add(v->wild, APR_ARRAY_IDX(h->wild_names, j, const char *),
+                      i);
+    }
+}
+
+/* What hsts_vhosts_host_names() looks up besides naming: the patterns
+ * of hosts with many. */
+static void index_own_patterns(hsts_vhosts_t *v, int i)
+{
+    const hsts_lint_host_t *h = HOST(v, i);
+
+    if (h->wild_names && h->wild_names->nelts > FEW_PATTERNS) {
+        int j;
+        v->own_wild[i] = hsts_wild_make(v->p);
+        for (j = 0; j < h->wild_names->nelts; j++) {
+            hsts_wild_add(v->own_wild[i],
+                          APR_ARRAY_IDX(h->wild_names, j, const char *), 0);
+        }
     }
 }
 
@@ -301,10 +283,13 @@ hsts_vhosts_t *hsts_vhosts_make(apr_pool_t *p, const hsts_lint_input_t *in)
     v->naming = apr_hash_make(p);
     v->tls_naming = apr_hash_make(p);
     v->resolved = apr_hash_make(p);
-    wild_init(p, &v->wild);
+    v->wild = hsts_wild_make(p);
+    v->own_wild = apr_pcalloc(p, sizeof(hsts_wild_t *)
+                                 * (apr_size_t)(v->hosts->nelts + 1));
     index_listens(v);
     for (i = 0; i < v->hosts->nelts; i++) {
         const hsts_lint_host_t *h = HOST(v, i);
+        index_own_patterns(v, i);
         if (h->is_main) {
             v->main = i;
             continue;
@@ -317,6 +302,14 @@ hsts_vhosts_t *hsts_vhosts_make(apr_pool_t *p, const hsts_lint_input_t *in)
     if (v->main >= 0 && !vhosts) {
         index_names(v, v->main);
     }
+    else if (v->main >= 0 && HOST(v, v->main)->names) {
+        const apr_array_header_t *names = HOST(v, v->main)->names;
+        v->main_names = apr_hash_make(p);
+        for (i = 0; i < names->nelts; i++) {
+            apr_hash_set(v->main_names, APR_ARRAY_IDX(names, i, const char *),
+                         APR_HASH_KEY_STRING, "");
+        }
+    }
     return v;
 }
 
@@ -327,21 +320,23 @@ static const group_t *group_at(const hsts_vhosts_t *v, const char *ip,
                                apr_port_t port)
 {
     const group_t *g = NULL;
+    char key[KEY_SIZE];
 
     if (strcmp(ip, HSTS_ANY_ADDRESS) != 0) {
-        g = apr_hash_get(v->groups, addr_key(v->p, ip, port),
+        g = apr_hash_get(v->groups, addr_key(key, v->p, ip, port),
                          APR_HASH_KEY_STRING);
         if (!g) {
-            g = apr_hash_get(v->groups, addr_key(v->p, ip, 0),
+            g = apr_hash_get(v->groups, addr_key(key, v->p, ip, 0),
                              APR_HASH_KEY_STRING);
         }
     }
     if (!g) {
-        g = apr_hash_get(v->groups, addr_key(v->p, HSTS_ANY_ADDRESS, port),
+        g = apr_hash_get(v->groups,
+                         addr_key(key, v->p, HSTS_ANY_ADDRESS, port),
                          APR_HASH_KEY_STRING);
     }
     if (!g) {
-        g = apr_hash_get(v->groups, addr_key(v->p, HSTS_ANY_ADDRESS, 0),
+        g = apr_hash_get(v->groups, addr_key(key, v->p, HSTS_ANY_ADDRESS, 0),
                          APR_HASH_KEY_STRING);
     }
     return g;
@@ -350,19 +345,20 @@ static const group_t *group_at(const hsts_vhosts_t *v, const char *ip,
 static int listening(const hsts_vhosts_t *v, const char *ip, apr_port_t port,
                      const group_t *g)
 {
+    char key[KEY_SIZE];
+
     if (!v->listens_known) {
         return g != NULL;
     }
-    if (apr_hash_get(v->listen, addr_key(v->p, HSTS_ANY_ADDRESS, port),
+    if (apr_hash_get(v->listen, addr_key(key, v->p, HSTS_ANY_ADDRESS, port),
                      APR_HASH_KEY_STRING)) {
         return 1;
     }
     if (!strcmp(ip, HSTS_ANY_ADDRESS)) {
-        return apr_hash_get(v->listen_port, apr_psprintf(v->p, "%u",
-                                                         (unsigned int)port),
-                            APR_HASH_KEY_STRING) != NULL;
+        port_text(key, port);
+        return apr_hash_get(v->listen_port, key, APR_HASH_KEY_STRING) != NULL;
     }
-    return apr_hash_get(v->listen, addr_key(v->p, ip, port),
+    return apr_hash_get(v->listen, addr_key(key, v->p, ip, port),
                         APR_HASH_KEY_STRING) != NULL;
 }
 
@@ -380,7 +376,7 @@ int hsts_vhosts_select(const hsts_vhosts_t *v, const char *ip,
         return v->main;
     }
     exact = apr_hash_get(g->exact, name, APR_HASH_KEY_STRING);
-    wild = wild_first(&g->wild, name, v->in->match);
+    wild = hsts_wild_first(g->wild, name, v->in->match);
     if (exact && (wild < 0 || *exact < wild)) {
         return *exact;
     }
@@ -406,8 +402,21 @@ int hsts_vhosts_is_tls_at(const hsts_vhosts_t *v, const char *ip,
     return d >= 0 && HOST(v, d)->is_tls;
 }
 
-/* Adds the addresses of host i to out, each once (seen: ip -> ""). */
-static void add_ips(const hsts_vhosts_t *v, int i, apr_hash_t *seen,
+/* Whether ip is in list (a name's few addresses). */
+static int listed(const apr_array_header_t *list, const char *ip)
+{
+    int i;
+
+    for (i = 0; i < list->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(list, i, const char *), ip)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Adds the addresses of host i to out, each once. */
+static void add_ips(const hsts_vhosts_t *v, int i,
                     apr_array_header_t *specific, int *any)
 {
     const hsts_lint_host_t *h = HOST(v, i);
@@ -424,8 +433,7 @@ static void add_ips(const hsts_vhosts_t *v, int i, apr_hash_t *seen,
         if (!strcmp(ip, HSTS_ANY_ADDRESS)) {
             *any = 1;
         }
-        else if (!apr_hash_get(seen, ip, APR_HASH_KEY_STRING)) {
-            apr_hash_set(seen, ip, APR_HASH_KEY_STRING, "");
+        else if (!listed(specific, ip)) {
             APR_ARRAY_PUSH(specific, const char *) = ip;
         }
     }
@@ -437,22 +445,20 @@ const apr_array_header_t *hsts_vhosts_resolve(const hsts_vhosts_t *v,
     apr_array_header_t *ips = apr_hash_get(v->resolved, name,
                                            APR_HASH_KEY_STRING);
     const apr_array_header_t *hosts;
-    apr_hash_t *seen;
     int j, any = 0;
 
     if (ips) {
         return ips->nelts ? ips : NULL;
     }
     ips = apr_array_make(v->p, 2, sizeof(const char *));
-    seen = apr_hash_make(v->p);
     hosts = hsts_vhosts_naming(v, name);
     for (j = 0; hosts && j < hosts->nelts; j++) {
-        add_ips(v, APR_ARRAY_IDX(hosts, j, int), seen, ips, &any);
+        add_ips(v, APR_ARRAY_IDX(hosts, j, int), ips, &any);
     }
     if (!hosts) {
-        int w = wild_first(&v->wild, name, v->in->match);
+        int w = hsts_wild_first(v->wild, name, v->in->match);
         if (w >= 0) {
-            add_ips(v, w, seen, ips, &any);
+            add_ips(v, w, ips, &any);
         }
     }
     if (any) {
@@ -474,7 +480,7 @@ const apr_array_header_t *hsts_vhosts_resolve_at(const hsts_vhosts_t *v,
         return ips;
     }
     own = apr_array_make(v->p, 2, sizeof(const char *));
-    add_ips(v, h, apr_hash_make(v->p), own, &any);
+    add_ips(v, h, own, &any);
     if (any) {
         APR_ARRAY_PUSH(own, const char *) = HSTS_ANY_ADDRESS;
     }
@@ -492,18 +498,48 @@ const apr_array_header_t *hsts_vhosts_naming(const hsts_vhosts_t *v,
     return apr_hash_get(v->naming, name, APR_HASH_KEY_STRING);
 }
 
+/* Whether the ascending list of hosts holds host i. */
+static int holds(const apr_array_header_t *list, int i)
+{
+    const int *hosts = (const int *)list->elts;
+    int lo = 0, hi = list->nelts;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (hosts[mid] == i) {
+            return 1;
+        }
+        if (hosts[mid] < i) {
+            lo = mid + 1;
+        }
+        else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
+
 int hsts_vhosts_host_names(const hsts_vhosts_t *v, int i, const char *name)
 {
     const hsts_lint_host_t *h = HOST(v, i);
+    const apr_array_header_t *hosts;
     int j;
 
     if (!strcmp(h->name, name)) {
         return 1;
     }
-    for (j = 0; h->names && j < h->names->nelts; j++) {
-        if (!strcmp(APR_ARRAY_IDX(h->names, j, const char *), name)) {
+    /* its aliases are in naming (the main server's in main_names when
+     * there are virtual hosts) */
+    if (i == v->main && v->main_names) {
+        if (apr_hash_get(v->main_names, name, APR_HASH_KEY_STRING)) {
             return 1;
         }
+    }
+    else if ((hosts = hsts_vhosts_naming(v, name)) && holds(hosts, i)) {
+        return 1;
+    }
+    if (v->own_wild[i]) {
+        return hsts_wild_first(v->own_wild[i], name, v->in->match) >= 0;
     }
     for (j = 0; h->wild_names && j < h->wild_names->nelts; j++) {
         if (v->in->match(APR_ARRAY_IDX(h->wild_names, j, const char *),
@@ -550,7 +586,7 @@ int hsts_vhosts_covers(const hsts_vhosts_t *v, int i, const char *name)
         return hsts_vhosts_host_names(v, i, name) || md_covers(h, name);
     }
     for (j = 0; j < h->cert_files->nelts; j++) {
-        const hsts_cert_t *cert = hsts_cert_get(
+        hsts_cert_t *cert = hsts_cert_get(
             v->in->certs, APR_ARRAY_IDX(h->cert_files, j, const char *),
             h->chain_file);
         if (!hsts_cert_expiry(cert)) {

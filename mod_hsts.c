@@ -389,7 +389,11 @@ static int hsts_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
 
     (void)pconf;
     (void)plog;
-    mc->tree = hsts_conftree_read(ptemp);
+    /* the tree of thousands of hosts: given back at the end of
+     * post_config, not kept by ptemp's allocator in the parent */
+    mc->tree_pool = hsts_work_pool(ptemp);
+    mc->tree = hsts_conftree_read(mc->tree_pool);
+    hsts_lint_pre_config(ptemp, ap_server_conf);
     d = hsts_conftree_misplaced(mc->tree);
     if (d) {
         /* as httpd reports a directive that is not allowed here */

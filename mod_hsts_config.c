@@ -41,31 +41,38 @@ void *hsts_create_server_config(apr_pool_t *p, server_rec *s)
 #define MERGE_SET(field, unset) \
     merged->field = (add->field != (unset)) ? add->field : base->field
 
+/*
+ * The virtual host's own record becomes the merged one: httpd replaces
+ * the record with what this returns and keeps no other reference, and a
+ * copy per virtual host would stay in the parent for nothing. Each field
+ * is read from add before it is written.
+ */
 void *hsts_merge_server_config(apr_pool_t *p, void *basev, void *addv)
 {
     const hsts_server_conf *base = basev, *add = addv;
-    hsts_server_conf *merged = apr_pcalloc(p, sizeof(*merged));
+    hsts_server_conf *merged = addv;
 
+    (void)p;
     merged->mc = base->mc;
     MERGE_SET(enabled, HSTS_UNSET);
     /* Where a setting was made is kept only for this host's own settings:
      * the lint tells explicit settings from inherited ones by it. */
     merged->enabled_where = add->enabled_where;
-    merged->max_age_set = add->max_age_set || base->max_age_set;
     merged->max_age = add->max_age_set ? add->max_age : base->max_age;
+    merged->max_age_set = add->max_age_set || base->max_age_set;
     MERGE_SET(include_subdomains, HSTS_UNSET);
     MERGE_SET(preload, HSTS_UNSET);
-    merged->policy_value = add->policy_value ? add->policy_value
-                                             : base->policy_value;
     merged->policy_where = add->policy_value ? add->policy_where
                                              : base->policy_where;
+    merged->policy_value = add->policy_value ? add->policy_value
+                                             : base->policy_value;
     MERGE_SET(redirect, HSTS_UNSET);
     merged->redirect_where = add->redirect_where;
     merged->redirect_port = add->redirect_port ? add->redirect_port
                                                : base->redirect_port;
-    merged->excludes = add->excludes ? add->excludes : base->excludes;
     merged->excludes_no_default = add->excludes ? add->excludes_no_default
                                                 : base->excludes_no_default;
+    merged->excludes = add->excludes ? add->excludes : base->excludes;
     merged->trusted_proxies = add->trusted_proxies ? add->trusted_proxies
                                                    : base->trusted_proxies;
     /* codes silenced in the server config are silenced everywhere */
@@ -85,10 +92,9 @@ void hsts_conf_policy(const hsts_server_conf *conf, hsts_policy_t *policy)
 /* Directives. All of them belong to the server config or a virtual    */
 /* host (RSRC_CONF); mod_hsts_hosts.c explains a use anywhere else.    */
 
-static const char *where_of(cmd_parms *cmd)
+static const ap_directive_t *where_of(cmd_parms *cmd)
 {
-    return apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
-                        cmd->directive->line_num);
+    return cmd->directive;
 }
 
 static const char *cmd_hsts(cmd_parms *cmd, void *dc, int on)
@@ -160,15 +166,21 @@ static const char *cmd_policy(cmd_parms *cmd, void *dc, const char *arg)
     hsts_server_conf *conf = hsts_conf_of(cmd->server);
     apr_array_header_t *issues;
     hsts_policy_t policy;
+    apr_pool_t *scratch;
     const char *err;
 
     (void)dc;
-    issues = apr_array_make(cmd->temp_pool, 4, sizeof(hsts_issue_t));
-    hsts_policy_parse(cmd->temp_pool, arg, &policy, issues);
-    if ((err = policy_error(cmd, arg, &policy, issues)) != NULL) {
+    /* one per host: what the parsing takes goes at once, not with ptemp
+     * (whose allocator the parent keeps at its peak) */
+    apr_pool_create(&scratch, cmd->temp_pool);
+    issues = apr_array_make(scratch, 4, sizeof(hsts_issue_t));
+    hsts_policy_parse(scratch, arg, &policy, issues);
+    err = policy_error(cmd, arg, &policy, issues);
+    apr_pool_destroy(scratch);
+    if (err) {
         return err;
     }
-    conf->policy_value = apr_pstrdup(cmd->pool, arg);
+    conf->policy_value = arg;       /* the directive's, in cmd->pool */
     conf->policy_where = where_of(cmd);
     conf->max_age = policy.max_age;
     conf->max_age_set = 1;
@@ -350,16 +362,76 @@ const command_rec hsts_cmds[] = {
 /* ------------------------------------------------------------------ */
 /* What requests read, derived once at startup.                        */
 
+/* What hosts share of the derived values: thousands of hosts have the
+ * same header and the same exclusions, and the parent keeps them all. */
+typedef struct {
+    hsts_policy_t policy;           /* of value */
+    const char *value;              /* the last header value made */
+    apr_array_header_t *excludes;   /* the default exclusions */
+} derived_t;
+
+static const char *header_value(apr_pool_t *pconf, derived_t *d,
+                                const hsts_policy_t *policy)
+{
+    if (!d->value || d->policy.max_age != policy->max_age
+        || d->policy.include_subdomains != policy->include_subdomains
+        || d->policy.preload != policy->preload) {
+        d->policy = *policy;
+        d->value = hsts_policy_format(pconf, policy);
+    }
+    return d->value;
+}
+
+/* The exclusions of a host: its own when configured, else the default
+ * ones, shared (they are only read). */
+static apr_array_header_t *redirect_excludes(apr_pool_t *pconf, derived_t *d,
+                                             const hsts_server_conf *conf)
+{
+    apr_array_header_t *all;
+    const char *err;
+
+    if (!conf->excludes && !conf->excludes_no_default && d->excludes) {
+        return d->excludes;
+    }
+    all = apr_array_make(pconf, 1, sizeof(const char *));
+    if (!conf->excludes_no_default) {
+        APR_ARRAY_PUSH(all, const char *) =
+            hsts_exclude_prefix_normalize(pconf, HSTS_ACME_PREFIX, &err);
+    }
+    if (conf->excludes) {
+        apr_array_cat(all, conf->excludes);
+    }
+    else if (!conf->excludes_no_default) {
+        d->excludes = all;
+    }
+    return all;
+}
+
+/* The ServerName in lower case (itself when it is). */
+static const char *lower_host(apr_pool_t *pconf, const char *name)
+{
+    const char *c;
+    char *lower;
+
+    for (c = name; *c && !apr_isupper(*c); c++) {
+    }
+    if (!*c) {
+        return name;
+    }
+    lower = apr_pstrdup(pconf, name);
+    ap_str_tolower(lower);
+    return lower;
+}
+
 static void derive_server(apr_pool_t *pconf, const hsts_module_conf *mc,
-                          server_rec *s, hsts_server_conf *conf, int tls)
+                          server_rec *s, hsts_server_conf *conf, int tls,
+                          derived_t *d)
 {
     hsts_policy_t policy;
-    const char *err;
-    char *host;
 
     if (conf->enabled == 1) {
         hsts_conf_policy(conf, &policy);
-        conf->header_value = hsts_policy_format(pconf, &policy);
+        conf->header_value = header_value(pconf, d, &policy);
     }
     /* no plain-HTTP request can arrive at a TLS host */
     conf->redirect_mode = conf->redirect == HSTS_UNSET || tls
@@ -367,18 +439,10 @@ static void derive_server(apr_pool_t *pconf, const hsts_module_conf *mc,
     conf->owns_header = conf->enabled == 1
                         || (conf->redirect != HSTS_UNSET
                             && conf->redirect != HSTS_REDIRECT_OFF);
-    conf->redirect_excludes = apr_array_make(pconf, 1, sizeof(const char *));
-    if (!conf->excludes_no_default) {
-        APR_ARRAY_PUSH(conf->redirect_excludes, const char *) =
-            hsts_exclude_prefix_normalize(pconf, HSTS_ACME_PREFIX, &err);
-    }
-    if (conf->excludes) {
-        apr_array_cat(conf->redirect_excludes, conf->excludes);
-    }
-    host = apr_pstrdup(pconf, s->server_hostname);
-    ap_str_tolower(host);
-    conf->canonical_host = host;
-    conf->canonical_tls_port = hsts_tls_port_for(mc->tls_ports, host);
+    conf->redirect_excludes = redirect_excludes(pconf, d, conf);
+    conf->canonical_host = lower_host(pconf, s->server_hostname);
+    conf->canonical_tls_port = hsts_tls_port_for(mc->tls_ports,
+                                                 conf->canonical_host);
 }
 
 void hsts_conf_derive(apr_pool_t *pconf, server_rec *main_server)
@@ -386,14 +450,16 @@ void hsts_conf_derive(apr_pool_t *pconf, server_rec *main_server)
     hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
     const hsts_lint_host_t *hosts = (const hsts_lint_host_t *)mc->hosts->elts;
     server_rec *const *servers = (server_rec *const *)mc->servers->elts;
+    derived_t d;
     int i;
 
-    mc->tls_ports = hsts_tls_ports_make(pconf, mc->hosts);
+    memset(&d, 0, sizeof(d));
+    mc->tls_ports = hsts_tls_ports_make(pconf, mc->hosts, mc->servers);
     mc->cache_may_answer = ap_find_linked_module("mod_cache.c") != NULL;
     mc->guard_every_response = hsts_conftree_touches_headers(mc->tree);
     mc->report_configured = hsts_conftree_has_report(mc->tree);
     for (i = 0; i < mc->hosts->nelts; i++) {
         derive_server(pconf, mc, servers[i], hsts_conf_of(servers[i]),
-                      hosts[i].is_tls);
+                      hosts[i].is_tls, &d);
     }
 }

@@ -75,6 +75,7 @@ struct hsts_conftree_t {
     int section_ids;
     int touches_headers;             /* see may_touch_headers_later */
     int has_report;                  /* SetHandler/AddHandler hsts-report */
+    int lint_off;                    /* HSTSLint Off in the server config */
     const ap_directive_t *misplaced; /* a mod_hsts directive out of place */
 };
 
@@ -354,6 +355,10 @@ static void read_directive(apr_pool_t *p, hsts_conftree_t *tree,
     else if (!strcasecmp(name, "SSLCertificateChainFile")) {
         sec->chain_file = d->args;
     }
+    else if (!strcasecmp(name, "HSTSLint") && sec == &tree->main) {
+        const char *args = d->args;
+        tree->lint_off = !strcasecmp(ap_getword_conf(p, &args), "Off");
+    }
     else if (!strcasecmp(name, "Header")) {
         read_header(p, d, scope, ctx, sec);
         tree->touches_headers |= names_sts(p, d->args);
@@ -515,6 +520,41 @@ int hsts_conftree_has_report(const hsts_conftree_t *tree)
 int hsts_conftree_touches_headers(const hsts_conftree_t *tree)
 {
     return tree->touches_headers;
+}
+
+int hsts_conftree_lint_off(const hsts_conftree_t *tree)
+{
+    return tree->lint_off;
+}
+
+static const char *file_arg(apr_pool_t *p, const char *args);
+
+static void section_files(apr_pool_t *p, const section_t *sec,
+                          apr_array_header_t *files)
+{
+    int i;
+
+    for (i = 0; sec->cert_files && i < sec->cert_files->nelts; i++) {
+        APR_ARRAY_PUSH(files, const char *) =
+            file_arg(p, APR_ARRAY_IDX(sec->cert_files, i, const char *));
+    }
+    if (sec->chain_file) {
+        APR_ARRAY_PUSH(files, const char *) = file_arg(p, sec->chain_file);
+    }
+}
+
+apr_array_header_t *hsts_conftree_cert_files(apr_pool_t *p,
+                                             const hsts_conftree_t *tree)
+{
+    apr_array_header_t *files = apr_array_make(
+        p, (int)apr_hash_count(tree->vhosts) + 1, sizeof(const char *));
+    apr_hash_index_t *hi;
+
+    section_files(p, &tree->main, files);
+    for (hi = apr_hash_first(p, tree->vhosts); hi; hi = apr_hash_next(hi)) {
+        section_files(p, apr_hash_this_val(hi), files);
+    }
+    return files;
 }
 
 /* ------------------------------------------------------------------ */
@@ -680,11 +720,28 @@ static apr_port_t main_port(apr_pool_t *p, const hsts_conftree_t *tree,
     return 0;
 }
 
-static void rules_cat(apr_array_header_t *out, const apr_array_header_t *in)
+/* The arrays given (NULL for none) one after the other; NULL when they
+ * are all empty (as most hosts' are: thousands of empty arrays add up). */
+static apr_array_header_t *rules_join(apr_pool_t *p, apr_size_t size,
+                                      const apr_array_header_t *const *in,
+                                      int n)
 {
-    if (in) {
-        apr_array_cat(out, in);
+    apr_array_header_t *out;
+    int i, total = 0;
+
+    for (i = 0; i < n; i++) {
+        total += in[i] ? in[i]->nelts : 0;
     }
+    if (!total) {
+        return NULL;
+    }
+    out = apr_array_make(p, total, (int)size);
+    for (i = 0; i < n; i++) {
+        if (in[i]) {
+            apr_array_cat(out, in[i]);
+        }
+    }
+    return out;
 }
 
 static int rewrite_opts(const section_t *sec)
@@ -702,7 +759,6 @@ static apr_array_header_t *host_rules(apr_pool_t *p,
                                       const hsts_conftree_t *tree,
                                       const section_t *sec)
 {
-    apr_array_header_t *rules = apr_array_make(p, 4, sizeof(hsts_rule_t));
     const section_t *m = &tree->main;
     int engine = sec->rewrite_engine != HSTS_UNSET ? sec->rewrite_engine
                                                    : m->rewrite_engine;
@@ -717,29 +773,37 @@ static apr_array_header_t *host_rules(apr_pool_t *p,
                      || (down && (rewrite_opts(m)
                                   & REWRITE_INHERIT_DOWN_BEFORE)));
 
-    if (engine == 1) {
-        rules_cat(rules, before ? m->rewrite : NULL);
-        rules_cat(rules, sec->rewrite);
-        rules_cat(rules, after ? m->rewrite : NULL);
-    }
-    rules_cat(rules, sec->alias);
-    rules_cat(rules, sec != m ? m->alias : NULL);
-    rules_cat(rules, sec->opaque);
-    rules_cat(rules, sec != m ? m->opaque : NULL);
-    rules_cat(rules, sec->location);
-    rules_cat(rules, sec != m ? m->location : NULL);
-    return rules->nelts ? rules : NULL;
+    const apr_array_header_t *in[9];
+
+    in[0] = engine == 1 && before ? m->rewrite : NULL;
+    in[1] = engine == 1 ? sec->rewrite : NULL;
+    in[2] = engine == 1 && after ? m->rewrite : NULL;
+    in[3] = sec->alias;
+    in[4] = sec != m ? m->alias : NULL;
+    in[5] = sec->opaque;
+    in[6] = sec != m ? m->opaque : NULL;
+    in[7] = sec->location;
+    in[8] = sec != m ? m->location : NULL;
+    return rules_join(p, sizeof(hsts_rule_t), in, 9);
+}
+
+/* "file:line" of a directive. */
+static const char *where(apr_pool_t *p, const ap_directive_t *d)
+{
+    return apr_psprintf(p, "%s:%d", d->filename, d->line_num);
 }
 
 /* What a server's mod_hsts settings say, into its host record. */
-static void host_settings(const hsts_server_conf *conf, hsts_lint_host_t *h)
+static void host_settings(apr_pool_t *p, const hsts_server_conf *conf,
+                          hsts_lint_host_t *h)
 {
     h->hsts = conf->enabled == 1;
     h->hsts_explicit = h->hsts && conf->enabled_where != NULL;
     hsts_conf_policy(conf, &h->policy);
     h->policy_text = conf->policy_value;
-    h->policy_where = conf->enabled_where ? conf->enabled_where
-                                          : conf->policy_where;
+    h->policy_where = conf->enabled_where ? where(p, conf->enabled_where)
+                      : conf->policy_where ? where(p, conf->policy_where)
+                      : NULL;
     h->redirect = conf->redirect != HSTS_UNSET
                   && conf->redirect != HSTS_REDIRECT_OFF;
     h->redirect_explicit = h->redirect && conf->redirect_where != NULL;
@@ -767,15 +831,14 @@ static void host_from_server(apr_pool_t *p, const hsts_conftree_t *tree,
     h->names = lower_names(p, s->names);
     h->wild_names = lower_names(p, s->wild_names);
     h->addrs = addr_keys(p, s);
-    host_settings(hsts_conf_of(s), h);
+    host_settings(p, hsts_conf_of(s), h);
 
     /* mod_headers merges the server config's rules into every host's */
-    h->header_rules = apr_array_make(p, 2, sizeof(hsts_header_rule_t));
-    if (tree->main.header_rules) {
-        apr_array_cat(h->header_rules, tree->main.header_rules);
-    }
-    if (s->is_virtual && sec->header_rules) {
-        apr_array_cat(h->header_rules, sec->header_rules);
+    {
+        const apr_array_header_t *in[2];
+        in[0] = tree->main.header_rules;
+        in[1] = s->is_virtual ? sec->header_rules : NULL;
+        h->header_rules = rules_join(p, sizeof(hsts_header_rule_t), in, 2);
     }
     if (h->is_tls) {
         host_certificates(p, tree, h->is_main ? NULL : sec, h);
@@ -826,55 +889,64 @@ apr_array_header_t *hsts_hosts_read(apr_pool_t *p, const hsts_conftree_t *tree,
 
 struct hsts_tls_ports_t {
     apr_hash_t *exact;               /* lower-case name -> apr_port_t * */
-    apr_array_header_t *wild;        /* wild_port_t, in file order */
+    hsts_wild_t *wild;               /* patterns -> index into ports */
+    apr_array_header_t *ports;       /* apr_port_t of each pattern, in
+                                      * file order */
 };
 
-typedef struct {
-    const char *pattern;
-    apr_port_t port;
-} wild_port_t;
-
 /* 443 wins over any other port; otherwise the host first in the file. */
-static void port_note(apr_pool_t *p, apr_hash_t *exact, const char *name,
-                      apr_port_t port)
+/* A name as the table keeps it for the configuration's life: the
+ * server's own string when it is lower case already (nearly always),
+ * not a copy per name. */
+static const char *kept_name(apr_pool_t *p, const char *own,
+                             const char *lower)
 {
-    apr_port_t *known = apr_hash_get(exact, name, APR_HASH_KEY_STRING);
+    return !strcmp(own, lower) ? own : apr_pstrdup(p, lower);
+}
 
-    if (!known) {
-        known = apr_palloc(p, sizeof(*known));
-        *known = port;
-        apr_hash_set(exact, apr_pstrdup(p, name), APR_HASH_KEY_STRING, known);
-    }
-    else if (port == 443) {
-        *known = port;
+/* The port is the entry's value itself (never 0): no memory per name. */
+static void port_note(apr_pool_t *p, apr_hash_t *exact, const char *own,
+                      const char *name, apr_port_t port)
+{
+    apr_uintptr_t known = (apr_uintptr_t)apr_hash_get(exact, name,
+                                                      APR_HASH_KEY_STRING);
+
+    if (!known || port == 443) {
+        apr_hash_set(exact, known ? name : kept_name(p, own, name),
+                     APR_HASH_KEY_STRING, (void *)(apr_uintptr_t)port);
     }
 }
 
 const hsts_tls_ports_t *hsts_tls_ports_make(apr_pool_t *p,
-                                            const apr_array_header_t *hosts)
+                                            const apr_array_header_t *hosts,
+                                            const apr_array_header_t *servers)
 {
     hsts_tls_ports_t *ports = apr_palloc(p, sizeof(*ports));
     const hsts_lint_host_t *all = (const hsts_lint_host_t *)hosts->elts;
     int i, j;
 
     ports->exact = apr_hash_make(p);
-    ports->wild = apr_array_make(p, 1, sizeof(wild_port_t));
+    ports->wild = hsts_wild_make(p);
+    ports->ports = apr_array_make(p, 1, sizeof(apr_port_t));
     for (i = 0; i < hosts->nelts; i++) {
         const hsts_lint_host_t *h = &all[i];
+        const server_rec *s = APR_ARRAY_IDX(servers, i, server_rec *);
         /* the main server serves names only when there is no virtual host */
         if (!h->is_tls || (h->is_main && hosts->nelts > 1)) {
             continue;
         }
-        port_note(p, ports->exact, h->name, h->port);
+        port_note(p, ports->exact, s->server_hostname, h->name, h->port);
         for (j = 0; j < h->names->nelts; j++) {
-            port_note(p, ports->exact, APR_ARRAY_IDX(h->names, j, const char *),
-                      h->port);
+            port_note(p, ports->exact, APR_ARRAY_IDX(s->names, j, char *),
+                      APR_ARRAY_IDX(h->names, j, const char *), h->port);
         }
         for (j = 0; j < h->wild_names->nelts; j++) {
-            wild_port_t *w = apr_array_push(ports->wild);
-            w->pattern = apr_pstrdup(p, APR_ARRAY_IDX(h->wild_names, j,
-                                                      const char *));
-            w->port = h->port;
+            hsts_wild_add(ports->wild,
+                          kept_name(p, APR_ARRAY_IDX(s->wild_names, j, char *),
+                                    APR_ARRAY_IDX(h->wild_names, j,
+                                                  const char *)),
+                          ports->ports->nelts);
+            APR_ARRAY_PUSH(ports->ports, apr_port_t) = h->port;
         }
     }
     return ports;
@@ -896,14 +968,17 @@ int hsts_regex_match(void *ctx, apr_pool_t *p, const char *pattern,
                      int icase, const char *subject, const char **groups)
 {
     apr_hash_t *compiled = ctx;
+    /* compiled once, into the pool of the table that keeps them */
+    apr_pool_t *cp = apr_hash_pool_get(compiled);
     const char *key = apr_pstrcat(p, icase ? "i" : "c", pattern, NULL);
     ap_regex_t *re = apr_hash_get(compiled, key, APR_HASH_KEY_STRING);
     ap_regmatch_t m[10];
     int i;
 
     if (!re) {
-        re = ap_pregcomp(p, pattern, AP_REG_EXTENDED
-                                     | (icase ? AP_REG_ICASE : 0));
+        key = apr_pstrdup(cp, key);
+        re = ap_pregcomp(cp, pattern, AP_REG_EXTENDED
+                                      | (icase ? AP_REG_ICASE : 0));
         if (!re) {
             return -1;
         }
@@ -922,19 +997,16 @@ int hsts_regex_match(void *ctx, apr_pool_t *p, const char *pattern,
 
 apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host)
 {
-    const apr_port_t *port;
-    const wild_port_t *wild = (const wild_port_t *)ports->wild->elts;
-    int i;
+    apr_uintptr_t port;
+    int first;
 
     /* names are stored lower-case; httpd lower-cases request host names */
-    port = apr_hash_get(ports->exact, host, APR_HASH_KEY_STRING);
+    port = (apr_uintptr_t)apr_hash_get(ports->exact, host,
+                                       APR_HASH_KEY_STRING);
     if (port) {
-        return *port;
+        return (apr_port_t)port;
     }
-    for (i = 0; i < ports->wild->nelts; i++) {
-        if (hsts_alias_match(wild[i].pattern, host)) {
-            return wild[i].port;
-        }
-    }
-    return 443;
+    /* the first pattern in the file that matches */
+    first = hsts_wild_first(ports->wild, host, hsts_alias_match);
+    return first >= 0 ? APR_ARRAY_IDX(ports->ports, first, apr_port_t) : 443;
 }

@@ -10,6 +10,9 @@
 
 #include <signal.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "httpd.h"
 #include "http_config.h"
@@ -23,37 +26,278 @@
 
 APLOG_USE_MODULE(hsts);
 
+
+
+
 static hsts_lint_mode_e lint_mode(const hsts_module_conf *mc)
 {
     return mc->lint_mode == HSTS_UNSET ? HSTS_LINT_ON
                                        : (hsts_lint_mode_e)mc->lint_mode;
 }
 
-/* Lints every host, once per configuration pass. */
-static const hsts_lint_result_t *lint_run(apr_pool_t *ptemp,
-                                          hsts_module_conf *mc)
+static int configtest(void)
 {
-    hsts_lint_result_t *result = apr_pcalloc(ptemp, sizeof(*result));
+    return ap_state_query(AP_SQ_RUN_MODE) == AP_SQ_RM_CONFIG_TEST;
+}
+
+/*
+ * apache2 -t exits as soon as the lint has run. The memory of the lint
+ * and of the cache is then left to the exit, which gives it back at
+ * once: destroyed pool by pool, block by block, it costs more than the
+ * lint itself. Everything else (OpenSSL's objects, the cache file) is
+ * done with as in any run.
+ */
+static apr_pool_t *exit_pool(void)
+{
+    apr_pool_t *p = NULL;
+
+    apr_pool_create_unmanaged_ex(&p, NULL, NULL);
+    return p;
+}
+
+/* What certificates say, kept for the life of httpd's parent (across
+ * graceful restarts, and shared by the two configuration passes of a
+ * start): httpd's retained data, as mod_ssl and mod_md keep theirs. */
+typedef struct {
+    hsts_cert_cache_t *cache;
+} retained_t;
+
+static hsts_cert_cache_t *cert_cache(server_rec *main_server)
+{
+    static const char key[] = "mod_hsts-certificate-cache";
+    retained_t *r = ap_retained_data_get(key);
+
+    if (!r) {
+        apr_pool_t *p = configtest() ? exit_pool() : NULL;
+        r = ap_retained_data_create(key, sizeof(*r));
+        r->cache = hsts_cert_cache_make(p ? p : main_server->process->pool);
+    }
+    return r->cache;
+}
+
+/* The cache file: what a new process (apache2 -t, and the one that
+ * apachectl graceful runs before it signals) finds of what the last one
+ * learnt. */
+static const char *cache_file(apr_pool_t *p)
+{
+    return ap_runtime_dir_relative(p, "mod_hsts-certificates.cache");
+}
+
+/* What loading the cache file found, logged. */
+static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
+                         server_rec *main_server)
+{
+    const char *why = NULL;
+    hsts_cache_file_e r = hsts_cert_store_loaded(certs, &why);
+    const char *path = cache_file(p);
+
+    if (r == HSTS_CACHE_FILE_REFUSED) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_server,
+                     "mod_hsts: The certificate cache file %s %s, so the lint "
+                     "does not use it and checks every certificate again. "
+                     "Remove it: mod_hsts writes a new one.", path, why);
+    }
+    else if (r == HSTS_CACHE_FILE_IGNORED) {
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, main_server,
+                     "mod_hsts: the certificate cache file %s %s: ignored, "
+                     "and written anew", path, why);
+    }
+}
+
+static void cache_save(hsts_cert_cache_t *cache, apr_pool_t *p,
+                       server_rec *main_server)
+{
+    const char *path = cache_file(p), *why = NULL;
+
+    if (path && hsts_cert_cache_save(cache, path, p, &why)) {
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, main_server,
+                     "mod_hsts: the certificate cache was not written: %s",
+                     why);
+    }
+}
+
+/* A pool whose memory goes back to the system when it is destroyed (not
+ * to the free list of ptemp's allocator, which httpd's parent keeps). */
+apr_pool_t *hsts_work_pool(apr_pool_t *parent)
+{
+    apr_allocator_t *allocator;
+    apr_pool_t *p;
+
+    if (configtest() && (p = exit_pool()) != NULL) {
+        return p;
+    }
+    if (apr_allocator_create(&allocator) != APR_SUCCESS
+        || apr_pool_create_ex(&p, parent, NULL, allocator) != APR_SUCCESS) {
+        apr_pool_create(&p, parent);
+        return p;
+    }
+    apr_allocator_owner_set(allocator, p);
+    return p;
+}
+
+/* Of each HSTS host's certificate files (RSA and ECDSA, say), the one
+ * that expires first: the date the report page watches. */
+static hsts_cert_expiry_t *cert_expiries(apr_pool_t *p,
+                                         const hsts_module_conf *mc,
+                                         hsts_cert_store_t *certs,
+                                         const hsts_lint_result_t *lint)
+{
+    hsts_cert_expiry_t *all = apr_pcalloc(p, sizeof(*all)
+                                             * (apr_size_t)mc->hosts->nelts);
+    int i, j;
+
+    for (i = 0; i < lint->verdicts->nelts; i++) {
+        int host = APR_ARRAY_IDX(lint->verdicts, i, hsts_verdict_t).host;
+        const hsts_lint_host_t *h = &APR_ARRAY_IDX(mc->hosts, host,
+                                                   hsts_lint_host_t);
+
+        for (j = 0; h->is_tls && !h->cert_by_md && h->cert_files
+                    && j < h->cert_files->nelts; j++) {
+            const char *file = APR_ARRAY_IDX(h->cert_files, j, const char *);
+            apr_time_t expiry = hsts_cert_expiry(hsts_cert_get(
+                certs, file, h->chain_file));
+
+            if (expiry && (!all[host].expiry || expiry < all[host].expiry)) {
+                all[host].expiry = expiry;
+                all[host].file = file;
+            }
+        }
+    }
+    return all;
+}
+
+/* What each host ignores (HSTSLintIgnore), unless the report page, which
+ * shows ignored findings too, is configured: no message is made for
+ * them. */
+static const hsts_code_set_t *quiet_codes(apr_pool_t *p,
+                                          const hsts_module_conf *mc)
+{
+    hsts_code_set_t *quiet;
+    int i;
+
+    if (hsts_conftree_has_report(mc->tree)) {
+        return NULL;
+    }
+    quiet = apr_palloc(p, sizeof(*quiet) * (apr_size_t)mc->hosts->nelts);
+    for (i = 0; i < mc->hosts->nelts; i++) {
+        quiet[i] = hsts_conf_of(APR_ARRAY_IDX(mc->servers, i, server_rec *))
+                       ->lint_ignore;
+    }
+    return quiet;
+}
+
+/*
+ * The lint's pool, and its store of certificates, which starts loading
+ * the cache file at once (on a thread of its own, while the hosts are
+ * read). Only one hook of a configuration pass lints.
+ */
+static void lint_begin(apr_pool_t *ptemp, hsts_module_conf *mc,
+                       server_rec *main_server)
+{
+    if (!mc->lint_pool) {
+        mc->lint_pool = hsts_work_pool(ptemp);
+        mc->lint_certs = hsts_cert_store_make(mc->lint_pool,
+                                              cert_cache(main_server));
+    }
+    hsts_cert_store_load(mc->lint_certs, cache_file(mc->lint_pool));
+}
+
+/*
+ * The passes that lint: configtest's (in check_config), and every pass
+ * after a start's first (in post_config). httpd reads the configuration
+ * for seconds at hosting scale, on one core: meanwhile the certificate
+ * files are read on another.
+ */
+void hsts_lint_pre_config(apr_pool_t *ptemp, server_rec *main_server)
+{
+    hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
+
+    if (hsts_conftree_lint_off(mc->tree)
+        || (!configtest() && ap_state_query(AP_SQ_MAIN_STATE)
+                             == AP_SQ_MS_CREATE_PRE_CONFIG)) {
+        return;
+    }
+    mc->lint_pool = hsts_work_pool(ptemp);
+    mc->lint_certs = hsts_cert_store_make(mc->lint_pool,
+                                          cert_cache(main_server));
+    hsts_cert_read_ahead(mc->lint_certs,
+                         hsts_conftree_cert_files(mc->lint_pool, mc->tree));
+}
+
+/*
+ * Lints every host in the lint's pool, which lint_end() destroys as soon
+ * as the hook that ran it has logged it (and made the report): the
+ * parsed certificates and the rest of the working data do not stay in
+ * httpd's parent. What certificates say stays, in the cache (and its
+ * file).
+ */
+static const hsts_lint_result_t *lint_run(hsts_module_conf *mc,
+                                          server_rec *main_server)
+{
+    apr_pool_t *p = mc->lint_pool;
+    hsts_lint_result_t *result = apr_pcalloc(p, sizeof(*result));
     hsts_lint_input_t in;
     psl_ctx_t *psl;
 
-    if (mc->lint_done) {
-        return mc->lint;
-    }
-    psl = psl_latest(NULL);
+    memset(&in, 0, sizeof(in));
     in.hosts = mc->hosts;
+    in.certs = mc->lint_certs;
+    /* the certificate files are read while the hosts are indexed */
+    hsts_lint_read_ahead(p, &in);
+    psl = psl_latest(NULL);
     in.listens = hsts_conftree_listens(mc->tree);
     in.psl = psl;
     in.match = hsts_alias_match;
     in.regex = hsts_regex_match;
-    in.regex_ctx = apr_hash_make(ptemp);
-    in.certs = mc->certs = hsts_cert_store_make(ptemp);
+    in.regex_ctx = apr_hash_make(p);
     in.now = apr_time_now();
-    hsts_lint_run(ptemp, &in, result);
+    in.quiet = quiet_codes(p, mc);
+    hsts_lint_run(p, &in, result);
     psl_free(psl);
     mc->lint = result;
-    mc->lint_done = 1;
+    mc->cert_expiry = cert_expiries(p, mc, in.certs, result);
+    cache_loaded(in.certs, p, main_server);
     return result;
+}
+
+/* The end of a configuration pass for the hosts as read. */
+static void hosts_end(hsts_module_conf *mc)
+{
+    if (mc->hosts_pool && !configtest()) {
+        apr_pool_destroy(mc->hosts_pool);
+    }
+    mc->hosts_pool = NULL;
+    mc->hosts = NULL;
+    mc->servers = NULL;
+    if (mc->tree_pool && !configtest()) {
+        apr_pool_destroy(mc->tree_pool);
+    }
+    /* a store begun for a lint that did not run */
+    if (mc->lint_pool && !configtest()) {
+        apr_pool_destroy(mc->lint_pool);
+    }
+    mc->lint_pool = NULL;
+    mc->lint_certs = NULL;
+    mc->tree_pool = NULL;
+    mc->tree = NULL;
+#ifdef __GLIBC__
+    /* what was freed goes back to the system: httpd's parent lives long */
+    malloc_trim(0);
+#endif
+}
+
+static void lint_end(hsts_module_conf *mc, server_rec *main_server)
+{
+    hsts_cert_store_done(mc->lint_certs);
+    cache_save(cert_cache(main_server), mc->lint_pool, main_server);
+    if (configtest()) {
+        return;
+    }
+    apr_pool_destroy(mc->lint_pool);
+    mc->lint_pool = NULL;
+    mc->lint_certs = NULL;
+    mc->lint = NULL;
+    mc->cert_expiry = NULL;
 }
 
 static int ignored(const hsts_module_conf *mc, const hsts_finding_t *f)
@@ -161,26 +405,35 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
     hsts_lint_mode_e mode = lint_mode(mc);
-    int configtest = ap_state_query(AP_SQ_RUN_MODE) == AP_SQ_RM_CONFIG_TEST;
+    int test = configtest();
     int first_pass = ap_state_query(AP_SQ_MAIN_STATE)
                      == AP_SQ_MS_CREATE_PRE_CONFIG;
+    int lint = mode != HSTS_LINT_OFF
+               && (test || (mode == HSTS_LINT_STRICT && first_pass
+                            && !server_running(ptemp)));
     int errors;
 
     (void)pconf;
     (void)plog;
-    mc->hosts = hsts_hosts_read(ptemp, mc->tree, main_server, &mc->servers);
-    if (mode == HSTS_LINT_OFF
-        || (!configtest && !(mode == HSTS_LINT_STRICT && first_pass
-                             && !server_running(ptemp)))) {
+    if (lint) {
+        lint_begin(ptemp, mc, main_server);
+    }
+    /* the hosts as read are needed until post_config: a pool of their
+     * own, so that what thousands of them take is given back then */
+    mc->hosts_pool = hsts_work_pool(ptemp);
+    mc->hosts = hsts_hosts_read(mc->hosts_pool, mc->tree, main_server,
+                                &mc->servers);
+    if (!lint) {
         return OK;
     }
-    lint_run(ptemp, mc);
+    lint_run(mc, main_server);
     errors = count_errors(mc);
     /* A first start logs its findings in post_config, once the error
      * log is open; here only what stops it, so nothing is logged twice. */
-    if (configtest || errors) {
+    if (test || errors) {
         log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
     }
+    lint_end(mc, main_server);
     if (mode == HSTS_LINT_STRICT && errors) {
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
                      "mod_hsts: HSTSLint Strict: %d error finding%s above. "
@@ -193,7 +446,7 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
 }
 
 /* Copies what the report page shows of the lint into the configuration
- * pool; the rest of the lint's working data goes with ptemp. */
+ * pool; the rest of the lint's working data goes with lint_end(). */
 static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
                                   hsts_lint_mode_e mode);
 
@@ -205,17 +458,20 @@ int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
 
     /* The first pass of a start logs nothing: its error log is not yet
      * the server's. The next pass, and every restart, log once. */
-    if ((mode == HSTS_LINT_OFF && !mc->report_configured)
-        || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
-        return OK;
+    if ((mode != HSTS_LINT_OFF || mc->report_configured)
+        && ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        lint_begin(ptemp, mc, main_server);
+        lint_run(mc, main_server);
+        if (mc->report_configured) {
+            mc->report = report_make(pconf, mc, mode);
+        }
+        if (mode != HSTS_LINT_OFF) {
+            log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
+        }
+        lint_end(mc, main_server);
     }
-    lint_run(ptemp, mc);
-    if (mc->report_configured) {
-        mc->report = report_make(pconf, mc, mode);
-    }
-    if (mode != HSTS_LINT_OFF) {
-        log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
-    }
+    /* post_config is the last to need the hosts as read */
+    hosts_end(mc);
     return OK;
 }
 
@@ -241,26 +497,7 @@ static const apr_array_header_t *aliases_of(apr_pool_t *p,
     return all;
 }
 
-/* Of an HSTS host's certificate files (RSA and ECDSA, say), the one that
- * expires first: the date the report watches. */
-static void report_cert(apr_pool_t *pconf, hsts_cert_store_t *certs,
-                        const hsts_lint_host_t *h, hsts_report_host_t *rh)
-{
-    int i;
-
-    for (i = 0; h->cert_files && i < h->cert_files->nelts; i++) {
-        const char *file = APR_ARRAY_IDX(h->cert_files, i, const char *);
-        apr_time_t expiry = hsts_cert_expiry(hsts_cert_get(certs, file,
-                                                           h->chain_file));
-
-        if (expiry && (!rh->cert_expiry || expiry < rh->cert_expiry)) {
-            rh->cert_expiry = expiry;
-            rh->cert_file = apr_pstrdup(pconf, file);
-        }
-    }
-}
-
-static void report_host(apr_pool_t *pconf, hsts_cert_store_t *certs,
+static void report_host(apr_pool_t *pconf, const hsts_cert_expiry_t *cert,
                         const hsts_lint_host_t *h, const hsts_verdict_t *v,
                         hsts_report_host_t *rh)
 {
@@ -279,8 +516,9 @@ static void report_host(apr_pool_t *pconf, hsts_cert_store_t *certs,
                                        : NULL;
         rh->verdict = hsts_verdict_sentence(pconf, v->value, v->preload,
                                             v->blocked_by);
-        if (h->is_tls && !h->cert_by_md) {
-            report_cert(pconf, certs, h, rh);
+        if (h->is_tls && !h->cert_by_md && cert->expiry) {
+            rh->cert_expiry = cert->expiry;
+            rh->cert_file = apr_pstrdup(pconf, cert->file);
         }
     }
 }
@@ -311,8 +549,9 @@ static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
             continue;
         }
         rh = apr_array_push(report->hosts);
-        report_host(pconf, mc->certs, h, vi < mc->lint->verdicts->nelts
-                              && v[vi].host == i ? &v[vi] : NULL, rh);
+        report_host(pconf, &mc->cert_expiry[i], h,
+                    vi < mc->lint->verdicts->nelts && v[vi].host == i
+                    ? &v[vi] : NULL, rh);
         rh->ignores = hsts_conf_of(APR_ARRAY_IDX(mc->servers, i,
                                                  server_rec *))->lint_ignore;
         rh->first = report->findings->nelts;

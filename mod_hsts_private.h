@@ -84,6 +84,13 @@ typedef struct {
                                       * not, -1 when none has the intent */
 } hsts_report_host_t;
 
+/* The certificate file of a host that expires first, and when (0: not
+ * known). */
+typedef struct {
+    const char *file;
+    apr_time_t expiry;
+} hsts_cert_expiry_t;
+
 /* An HSTS host's certificate expiry, for finding those due soon. */
 typedef struct {
     apr_time_t expiry;
@@ -116,17 +123,25 @@ typedef struct {
     int lint_mode;                   /* HSTSLint; HSTS_UNSET until set */
 
     /* Derived once per configuration pass; requests only read them. */
-    const hsts_conftree_t *tree;     /* this pass's reading (ptemp) */
-    const apr_array_header_t *hosts; /* hsts_lint_host_t (ptemp) */
-    apr_array_header_t *servers;     /* server_rec * of each host (ptemp) */
-    hsts_cert_store_t *certs;        /* the lint's certificates (ptemp) */
+    const hsts_conftree_t *tree;     /* this pass's reading, until the
+                                      * end of post_config (tree_pool) */
+    apr_pool_t *tree_pool;
+    const apr_array_header_t *hosts; /* hsts_lint_host_t, from check_config
+                                      * to post_config (hosts_pool) */
+    apr_array_header_t *servers;     /* server_rec * of each host (idem) */
+    apr_pool_t *hosts_pool;          /* theirs, destroyed at the end of
+                                      * post_config */
+    const hsts_cert_expiry_t *cert_expiry; /* per host, for the report
+                                      * (the lint's pool) */
     const hsts_tls_ports_t *tls_ports;
     int guard_every_response;        /* something configured may touch the
                                       * header after the fixups phase */
     int cache_may_answer;            /* mod_cache answers skip fixups */
     int report_configured;           /* SetHandler hsts-report somewhere */
-    int lint_done;                   /* the lint ran in this pass */
-    const hsts_lint_result_t *lint;  /* its result (ptemp) */
+    const hsts_lint_result_t *lint;  /* the lint's result, from lint_run()
+                                      * to lint_end() (mod_hsts_lint.c) */
+    apr_pool_t *lint_pool;           /* where it lives */
+    hsts_cert_store_t *lint_certs;   /* the certificates it read */
     const hsts_report_t *report;     /* what the report page shows (pconf) */
 } hsts_module_conf;
 
@@ -135,15 +150,17 @@ typedef struct {
 
     /* As configured; HSTS_UNSET (or NULL, or 0) where not set. */
     int enabled;                     /* HSTS, or implied by HSTSPolicy */
-    const char *enabled_where;       /* file:line, only in the host that set it */
+    const ap_directive_t *enabled_where; /* where, only in the host that
+                                      * set it (the configuration tree's
+                                      * node: no string per host) */
     int max_age_set;
     apr_uint64_t max_age;
     int include_subdomains;
     int preload;
     const char *policy_value;        /* HSTSPolicy as written, or NULL */
-    const char *policy_where;
+    const ap_directive_t *policy_where;
     int redirect;                    /* hsts_redirect_e */
-    const char *redirect_where;      /* file:line, only in the host that set it */
+    const ap_directive_t *redirect_where; /* only in the host that set it */
     apr_port_t redirect_port;        /* HSTSRedirectPort, 0 = derive */
     apr_array_header_t *excludes;    /* normalised prefixes; NULL = not set */
     int excludes_no_default;         /* "none" given */
@@ -190,6 +207,15 @@ hsts_conftree_t *hsts_conftree_read(apr_pool_t *p);
  * (<Directory>, <Location>, <Files>, <If>...), or NULL. */
 const ap_directive_t *hsts_conftree_misplaced(const hsts_conftree_t *tree);
 
+/* Whether the server config says HSTSLint Off (before the directive
+ * runs). */
+int hsts_conftree_lint_off(const hsts_conftree_t *tree);
+
+/* Every certificate and chain file the configuration names, as mod_ssl
+ * reads them (for reading them ahead, before the hosts are known). */
+apr_array_header_t *hsts_conftree_cert_files(apr_pool_t *p,
+                                             const hsts_conftree_t *tree);
+
 /* Whether the configuration names the hsts-report handler; whether
  * something in it may touch the header after the fixups phase. */
 int hsts_conftree_has_report(const hsts_conftree_t *tree);
@@ -204,9 +230,11 @@ apr_array_header_t *hsts_hosts_read(apr_pool_t *p, const hsts_conftree_t *tree,
                                     server_rec *main_server,
                                     apr_array_header_t **servers);
 
-/* Which TLS port serves each name, from the hosts. */
+/* Which TLS port serves each name, from the hosts and their servers
+ * (whose strings it keeps). */
 const hsts_tls_ports_t *hsts_tls_ports_make(apr_pool_t *p,
-                                            const apr_array_header_t *hosts);
+                                            const apr_array_header_t *hosts,
+                                            const apr_array_header_t *servers);
 
 /* The port of the TLS host that serves host, else 443. */
 apr_port_t hsts_tls_port_for(const hsts_tls_ports_t *ports, const char *host);
@@ -224,6 +252,16 @@ int hsts_regex_match(void *ctx, apr_pool_t *p, const char *pattern,
                      int icase, const char *subject, const char **groups);
 
 /* mod_hsts_lint.c: the startup lint's hooks. */
+
+/* A pool below parent whose memory goes back to the system when it is
+ * destroyed (under configtest: to the exit, which is quicker). */
+apr_pool_t *hsts_work_pool(apr_pool_t *parent);
+
+/* pre_config: when this configuration pass will lint, the lint's store
+ * of certificates starts reading the certificate files on a thread of
+ * its own, while httpd reads the rest of the configuration. */
+void hsts_lint_pre_config(apr_pool_t *ptemp, server_rec *main_server);
+
 int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *main_server);
 int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,

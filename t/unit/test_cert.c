@@ -33,7 +33,7 @@ static apr_time_t now;             /* the "now" of the checks */
 static hsts_cert_store_t *store_at(apr_time_t t)
 {
     now = t;
-    return hsts_cert_store_make(pool);
+    return hsts_cert_store_make(pool, NULL);
 }
 
 /* ------------------------------------------------------------------ */

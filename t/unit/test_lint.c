@@ -362,7 +362,7 @@ static void input(hsts_lint_input_t *in)
     in->psl = psl;
     in->match = alias_match;
     in->regex = regex_match;
-    in->certs = hsts_cert_store_make(pool);
+    in->certs = hsts_cert_store_make(pool, NULL);
     in->now = apr_time_from_sec(NOW);
 }
 
