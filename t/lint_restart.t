@@ -12,17 +12,11 @@ use lib "$FindBin::Bin/lib";
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Httpd ();
-use HSTS::Lint qw(pki vhost tls_vhost findings summaries hsts_lines);
+use HSTS::Lint qw(pki vhost tls_vhost findings summaries hsts_lines said);
 
 plan tests => 22;
 
 my $pki = pki();
-
-# What a line says, without its date and pid: "level message".
-sub said {
-    return map { /\[hsts:(\w+)\] \[pid [^\]]*\] (.*)$/ ? "$1 $2" : () }
-           hsts_lines(@_);
-}
 
 # How often each distinct mod_hsts line occurs: { "level message" => n }.
 sub counts {

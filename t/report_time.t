@@ -18,34 +18,18 @@ use JSON::PP ();
 use Test::More import => ['!plan'];
 use Apache::Test qw(-withtestmore);
 use HSTS::Certs qw(make_ca make_cert);
+use HSTS::Clock ();
 use HSTS::Client qw(request header_values);
 use HSTS::Httpd ();
 use HSTS::Assert qw(no_crash);
-use HSTS::Util qw(write_file);
 use HSTS::Report qw(parse_metrics sample table_hosts days_until);
 
-# libfaketime for threaded programs (the event and worker MPMs).
-my ($faketime) = grep { -f } glob('/usr/lib/*/faketime/libfaketimeMT.so.1'),
-                              '/usr/lib/faketime/libfaketimeMT.so.1';
-if (!$faketime) {
-    plan tests => 1;
-    fail('libfaketime is installed (Debian package libfaketime: scripts/deps.sh)');
-    exit;
-}
+HSTS::Clock::lib_or_fail();
 plan tests => 28;
 
 my ($tls, $plain) = HSTS::Httpd::free_ports(2);
 my $dir = HSTS::Httpd::new_dir();
-my $clock = catfile($dir, 'faketime');
-
-# The server's clock: the real one moved by $days days.
-sub set_clock {
-    my ($days) = @_;
-    # whole or not at all: the server may read it at any moment
-    write_file("$clock.new", "+${days}d\n");
-    rename "$clock.new", $clock or die "$clock: $!";
-}
-set_clock(0);
+my $clock = HSTS::Clock->new($dir);
 
 # clock.example.com's certificate expires in 40.5 days and crosses the
 # 30-day line at +11 days, its expiry at +41; later.example.com's, in
@@ -63,11 +47,7 @@ mkdir catfile($dir, 'empty');
 
 my $server = HSTS::Httpd->start(
     listen => [$tls, $plain],
-    env    => { LD_PRELOAD => $faketime,
-                FAKETIME_TIMESTAMP_FILE => $clock,
-                FAKETIME_NO_CACHE => 1,
-                # timers and timeouts keep real time
-                FAKETIME_DONT_FAKE_MONOTONIC => 1,
+    env    => { %{ $clock->env },
                 SSL_CERT_FILE => $ca->{crt},
                 SSL_CERT_DIR  => catfile($dir, 'empty') },
     conf   => <<"EOF");
@@ -100,7 +80,7 @@ my $lint_time;
 # metrics say, and the test's times the requests were sent between.
 sub look {
     my ($days) = @_;
-    set_clock($days);
+    $clock->set($days);
     my %v = (before => time);
     my %res = map {
         ($_ => request(port => $plain, host => 'report.test',

@@ -16,7 +16,7 @@ use IO::Socket::IP ();
 use POSIX qw(WNOHANG);
 use Time::HiRes ();
 use Apache::Test ();
-use HSTS::Util qw(write_file process_alive wait_until);
+use HSTS::Util qw(read_file write_file process_alive wait_until);
 
 my $vars = Apache::Test::basic_config()->{vars};
 
@@ -220,6 +220,7 @@ sub start {
     }
     close $w;
     my $self = bless { pid => $pid, dir => $dir, file => $file, log => $r,
+                       env => $opt{env} // {},
                        lines => [], ports => $listen, generation => 0,
                        base => $base, one_process => $one_process,
                        valgrind => scalar @valgrind }, $class;
@@ -311,18 +312,33 @@ sub wait_for {
 # old generation has exited: until then one of them may still accept a
 # connection and answer it with the old configuration (a matter of
 # milliseconds on an idle machine, of seconds under valgrind).
+# Returns the lines httpd logged from the signal until it said it was
+# back: the new generation's start, the lint's findings included.
 sub graceful {
     my ($self, %opt) = @_;
     die "a graceful restart needs a multi-process server: start it with "
         . "restarts => 1\n" if $self->{one_process};
     my @old = $opt{old_gone} ? $self->children : ();
+    my $from = @{ $self->{lines} };
     kill 'USR1', $self->{pid};
     $self->wait_for(qr/resuming normal operations/)
         or die "httpd did not come back from a graceful restart:\n"
                . join('', @{ $self->{lines} });
-    return unless @old;
+    my @new = @{ $self->{lines} }[$from .. $#{ $self->{lines} }];
+    return @new unless @old;
     wait_until(sub { !grep { process_alive($_) } @old }, $opt{timeout} // 120)
         or die "the old generation of httpd's children did not exit\n";
+    return @new;
+}
+
+# Runs `httpd -t` on the server's own configuration, with its
+# environment, as `apachectl graceful` does before it signals: the same
+# runtime directory, so the same files there. Returns what config_check
+# returns.
+sub configtest {
+    my ($self) = @_;
+    return config_check(read_file($self->{file}), raw => 1,
+                        dir => $self->{dir}, env => $self->{env});
 }
 
 # The pids of the server's child processes.

@@ -14,7 +14,7 @@ use HSTS::Util qw(read_file write_file);
 
 use parent 'Exporter';
 our @EXPORT_OK = qw(pki vhost tls_vhost findings finding_lines summaries
-                    hsts_lines);
+                    hsts_lines said);
 
 # ------------------------------------------------------------------
 # Certificates
@@ -119,6 +119,13 @@ my $prefix = qr/^\[[^\]]+\] \[hsts:(\w+)\] \[pid \d+(?::tid \d+)?\] mod_hsts: /;
 sub hsts_lines {
     my @lines = map { split /\n/ } @_;
     return grep { /\[hsts:\w+\]/ } @lines;
+}
+
+# What each mod_hsts line says, without its date and pid: "level
+# message".
+sub said {
+    return map { /\[hsts:(\w+)\] \[pid [^\]]*\] (.*)$/ ? "$1 $2" : () }
+           hsts_lines(@_);
 }
 
 # The findings with a code: { level, host, code, text, line } each.
