@@ -94,8 +94,10 @@ static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
     if (r == HSTS_CACHE_FILE_REFUSED) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, main_server,
                      "mod_hsts: The certificate cache file %s %s, so the lint "
-                     "does not use it and checks every certificate again. "
-                     "Remove it: mod_hsts writes a new one.", path, why);
+                     "did not use it: it checked every certificate again "
+                     "and replaces the file with one only its owner can "
+                     "write. Check who else can write to httpd's runtime "
+                     "directory (DefaultRuntimeDir).", path, why);
     }
     else if (r == HSTS_CACHE_FILE_IGNORED) {
         ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, main_server,
@@ -288,6 +290,16 @@ static void hosts_end(hsts_module_conf *mc)
 
 static void lint_end(hsts_module_conf *mc, server_rec *main_server)
 {
+    const hsts_cert_stats_t *st = hsts_cert_store_stats(mc->lint_certs);
+
+    /* what LogLevel hsts:debug shows of the reuse: on an unchanged
+     * configuration, nothing parsed and nothing verified */
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, main_server,
+                 "mod_hsts: certificates: %d files read, %d parsed, %d "
+                 "certificates parsed, %d chains verified, %d names asked "
+                 "of OpenSSL (the rest known from the certificate cache)",
+                 st->files_read, st->files_parsed, st->certs_parsed,
+                 st->chains_verified, st->names_checked);
     hsts_cert_store_done(mc->lint_certs);
     cache_save(cert_cache(main_server), mc->lint_pool, main_server);
     if (configtest()) {

@@ -67,15 +67,15 @@ t/TEST -clean >/dev/null 2>&1
 # sends them to STDOUT, which a quiet harness drops); each passing test's
 # "ok" line is left out of the display, not out of the log.
 t/TEST -verbose -apxs "$(grep "^APXS = " Makefile | sed "s/^APXS = //")" "$@" 2>&1 \
-    | tee "$log" | grep -v -e '^ok ' -e '^# Using Apache/Test.pm'
+    | tee "$log" | grep -a -v -e '^ok ' -e '^# Using Apache/Test.pm'
 status=${PIPESTATUS[0]}
 set -e
 
 # The last line: what ran, from Test::Harness's own summary.
 files=$(sed -n 's/^Files=\([0-9]*\), Tests=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
 tests=$(sed -n 's/^Files=\([0-9]*\), Tests=\([0-9]*\).*/\2/p' "$log" | tail -n 1)
-failed=$(grep -c '^Failed \|not ok' "$log" || true)
-if [ "$status" = 0 ] && grep -q '^All tests successful' "$log"; then
+failed=$(grep -a -c '^Failed \|not ok' "$log" || true)
+if [ "$status" = 0 ] && grep -a -q '^All tests successful' "$log"; then
     echo "mod_hsts test suite: PASS: ${tests:-0} tests in ${files:-0} files"
     exit 0
 fi
