@@ -220,19 +220,7 @@ cat "$results"
 
 if [ "$quick" = 0 ]; then
     # replace this script's section of bench/RESULTS.md, keeping the rest
-    perl -e '
-        my ($file, $section) = @ARGV;
-        my $slurp = sub { open my $f, "<", $_[0] or return ""; local $/; return <$f> };
-        my ($old, $new) = ($slurp->($file), $slurp->($section));
-        if ($old !~ s/<!-- begin bench\/report\.sh -->\n.*?<!-- end bench\/report\.sh -->\n/$new/s) {
-            $old =~ s/\n*\z/\n\n/ if length $old;
-            $old .= $new;
-        }
-        open my $out, ">", "$file.new" or die "$file.new: $!";
-        print $out $old;
-        close $out or die "$file.new: $!";
-        rename "$file.new", $file or die "$file: $!";
-    ' bench/RESULTS.md "$results"
+    hsts_record_section bench/report.sh "$results"
     echo "bench: wrote the report page section of bench/RESULTS.md"
 else
     echo "bench: quick report page run OK"

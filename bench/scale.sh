@@ -438,19 +438,7 @@ cat "$results"
 
 if [ "$quick" = 0 ]; then
     # replace this script's section of bench/RESULTS.md, keeping the rest
-    perl -e '
-        my ($file, $section) = @ARGV;
-        my $slurp = sub { open my $f, "<", $_[0] or return ""; local $/; return <$f> };
-        my ($old, $new) = ($slurp->($file), $slurp->($section));
-        if ($old !~ s/<!-- begin bench\/scale\.sh -->\n.*?<!-- end bench\/scale\.sh -->\n/$new/s) {
-            $old =~ s/\n*\z/\n\n/ if length $old;
-            $old .= $new;
-        }
-        open my $out, ">", "$file.new" or die "$file.new: $!";
-        print $out $old;
-        close $out or die "$file.new: $!";
-        rename "$file.new", $file or die "$file: $!";
-    ' bench/RESULTS.md "$results"
+    hsts_record_section bench/scale.sh "$results"
     echo "bench: wrote the hosting-scale section of bench/RESULTS.md"
 else
     echo "bench: quick hosting-scale run OK"

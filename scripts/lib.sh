@@ -226,3 +226,23 @@ hsts_as_test_user() {
     chown -R "$user" "$work"
     runuser -u "$user" -- bash "$work/$script" "$@"
 }
+
+# hsts_record_section <script> <section file> [results file]: puts a
+# benchmark's section (from "<!-- begin <script> -->" to its end marker)
+# in place of the same section of the results file (default
+# bench/RESULTS.md), or after the rest when it has none yet; atomically.
+hsts_record_section() {
+    perl -e '
+        my ($name, $file, $section) = @ARGV;
+        my $slurp = sub { open my $f, "<", $_[0] or return ""; local $/; return <$f> };
+        my ($old, $new) = ($slurp->($file), $slurp->($section));
+        if ($old !~ s/<!-- begin \Q$name\E -->\n.*?<!-- end \Q$name\E -->\n/$new/s) {
+            $old =~ s/\n*\z/\n\n/ if length $old;
+            $old .= $new;
+        }
+        open my $out, ">", "$file.new" or die "$file.new: $!";
+        print $out $old;
+        close $out or die "$file.new: $!";
+        rename "$file.new", $file or die "$file: $!";
+    ' "$1" "${3:-bench/RESULTS.md}" "$2"
+}

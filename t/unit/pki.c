@@ -219,3 +219,14 @@ void pki_done(void)
 {
     remove_dir(dir);
 }
+
+apr_array_header_t *names_of(const char *list)
+{
+    apr_array_header_t *names = apr_array_make(pool, 2, sizeof(const char *));
+    char *copy = apr_pstrdup(pool, list), *last, *n;
+
+    for (n = apr_strtok(copy, " ", &last); n; n = apr_strtok(NULL, " ", &last)) {
+        APR_ARRAY_PUSH(names, const char *) = n;
+    }
+    return names;
+}

@@ -6,6 +6,7 @@
 #define HSTS_TEST_PKI_H
 
 #include <apr_pools.h>
+#include <apr_tables.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -38,6 +39,10 @@ pki_t make_leaf(const char *cn, const char *san, const pki_t *issuer);
 
 /* The path of a file in the directory. */
 const char *path_of(const char *file);
+
+/* names: a space-separated list (ServerName first), as an array of
+ * const char * in pki_init's pool. */
+apr_array_header_t *names_of(const char *list);
 
 /* Writes the certificates (NULL-terminated) as PEM into file. */
 const char *write_pem(const char *file, ...);

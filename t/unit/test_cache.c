@@ -47,17 +47,6 @@ static char sev_letter(hsts_severity_e s)
     return s == HSTS_ERROR ? 'E' : s == HSTS_WARNING ? 'W' : 'I';
 }
 
-static apr_array_header_t *names_of(const char *list)
-{
-    apr_array_header_t *names = apr_array_make(pool, 2, sizeof(const char *));
-    char *copy = apr_pstrdup(pool, list), *last, *n;
-
-    for (n = apr_strtok(copy, " ", &last); n; n = apr_strtok(NULL, " ", &last)) {
-        APR_ARRAY_PUSH(names, const char *) = n;
-    }
-    return names;
-}
-
 /* A lint run over the hosts at time t (seconds), as hsts_lint.c does it. */
 static result_t run_at(hsts_cert_cache_t *cache, const host_t *hosts, int n,
                        time_t t)

@@ -74,18 +74,6 @@ static const char *message_of(const apr_array_header_t *issues,
     return NULL;
 }
 
-/* names: a space-separated list, ServerName first. */
-static apr_array_header_t *names_of(const char *list)
-{
-    apr_array_header_t *names = apr_array_make(pool, 2, sizeof(const char *));
-    char *copy = apr_pstrdup(pool, list), *last, *n;
-
-    for (n = apr_strtok(copy, " ", &last); n; n = apr_strtok(NULL, " ", &last)) {
-        APR_ARRAY_PUSH(names, const char *) = n;
-    }
-    return names;
-}
-
 static apr_array_header_t *run(hsts_cert_store_t *c, const char *cert,
                                const char *chain, const char *names,
                                int preload)
