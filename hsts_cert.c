@@ -606,14 +606,22 @@ void hsts_cert_check(hsts_cert_store_t *store, hsts_cert_t *cert,
     }
     verdict = hsts_verdict_of(cert);
     if (*verdict) {
+        /* the chain is in SSLCertificateChainFile when one is set */
         hsts_issue_add(issues, HSTS_C_DOMAIN_TLS_INVALID_CERT_CHAIN,
                        apr_psprintf(p, "The certificate %s (%s) does not "
                                     "verify against the system's trusted CAs "
-                                    "with its configured chain (%s), and the "
-                                    "preload list requires a publicly trusted "
-                                    "chain. Configure the intermediate "
-                                    "certificates after the certificate in "
-                                    "SSLCertificateFile.", cert->cert_file,
-                                    cert->leaf->subject, verdict));
+                                    "with its configured chain%s%s (%s), and "
+                                    "the preload list requires a publicly "
+                                    "trusted chain. Configure the "
+                                    "intermediate certificates %s%s.",
+                                    cert->cert_file, cert->leaf->subject,
+                                    cert->chain_file ? " in " : "",
+                                    cert->chain_file ? cert->chain_file : "",
+                                    verdict,
+                                    cert->chain_file
+                                    ? "in SSLCertificateChainFile "
+                                    : "after the certificate in "
+                                      "SSLCertificateFile",
+                                    cert->chain_file ? cert->chain_file : ""));
     }
 }

@@ -26,7 +26,7 @@ use HSTS::Lint qw(pki vhost tls_vhost findings said);
 use HSTS::Util qw(read_file write_file);
 
 HSTS::Clock::lib_or_fail();
-plan tests => 84;
+plan tests => 85;
 
 my $pki = pki();
 my $dir = HSTS::Httpd::new_dir();
@@ -194,10 +194,12 @@ sub findings_are {
                  $server->graceful);
 
     write_file($leaf->{chain}, read_file($wrong_inter->{crt}));
+    my @restart = $server->graceful;
     findings_are($hosts, \@sites, [[], $bad],
                  'the chain file with the wrong intermediate (the '
-                 . 'certificate file unchanged): invalid chain',
-                 $server->graceful);
+                 . 'certificate file unchanged): invalid chain', @restart);
+    like(join('', @restart), qr/with its configured chain in \Q$leaf->{chain}\E .*Configure the intermediate certificates in SSLCertificateChainFile \Q$leaf->{chain}\E\./,
+         'the finding names the chain file, where the fix goes');
     write_file($leaf->{chain}, read_file($pki->{inter}{crt}));
     findings_are($hosts, \@sites, [[], []],
                  'the chain file as it was: no finding', $server->graceful);
