@@ -183,6 +183,11 @@ static apr_size_t entry_count(const hsts_cert_cache_t *c)
     return n;
 }
 
+int hsts_cert_cache_empty(const hsts_cert_cache_t *c)
+{
+    return entry_count(c) == 0;
+}
+
 hsts_cert_cache_t *hsts_cert_cache_make(apr_pool_t *p)
 {
     hsts_cert_cache_t *c = apr_pcalloc(p, sizeof(*c));
@@ -837,12 +842,13 @@ static hsts_cache_file_e read_data(const char *path, apr_pool_t *p,
 
 /* Takes the entries of file (a cache read from the file) into c: by
  * taking its pool when c has none (a new process), else by copying. */
-static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file)
+static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file,
+                       int replace)
 {
     apr_size_t kept = 0, total = entry_count(c), i;
     int k;
 
-    if (!total) {
+    if (!total || replace) {
         apr_pool_destroy(c->pool);
         c->pool = file->pool;
         memcpy(c->tables, file->tables, sizeof(c->tables));
@@ -868,8 +874,8 @@ static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file)
     c->changed = kept != total;
 }
 
-hsts_cache_file_e hsts_cert_cache_load(hsts_cert_cache_t *c, const char *path,
-                                       apr_pool_t *p, const char **why)
+static hsts_cache_file_e load(hsts_cert_cache_t *c, const char *path,
+                              apr_pool_t *p, const char **why, int replace)
 {
     hsts_cert_cache_t file;
     hsts_cache_file_e result;
@@ -903,8 +909,21 @@ hsts_cache_file_e hsts_cert_cache_load(hsts_cert_cache_t *c, const char *path,
         return result == HSTS_CACHE_FILE_LOADED ? HSTS_CACHE_FILE_IGNORED
                                                 : result;
     }
-    merge_file(c, &file);
+    merge_file(c, &file, replace);
     c->stamp = stamp;
     c->stamp_known = 1;
     return HSTS_CACHE_FILE_LOADED;
+}
+
+hsts_cache_file_e hsts_cert_cache_load(hsts_cert_cache_t *c, const char *path,
+                                       apr_pool_t *p, const char **why)
+{
+    return load(c, path, p, why, 0);
+}
+
+hsts_cache_file_e hsts_cert_cache_reload(hsts_cert_cache_t *c,
+                                         const char *path, apr_pool_t *p,
+                                         const char **why)
+{
+    return load(c, path, p, why, 1);
 }

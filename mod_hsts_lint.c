@@ -7,6 +7,7 @@
  * report page shows.
  */
 #include <apr_strings.h>
+#include <apr_thread_proc.h>
 
 #include <signal.h>
 #include <unistd.h>
@@ -192,29 +193,30 @@ static const hsts_code_set_t *quiet_codes(apr_pool_t *p,
  * read). Only one hook of a configuration pass lints.
  */
 static void lint_begin(apr_pool_t *ptemp, hsts_module_conf *mc,
-                       server_rec *main_server)
+                       server_rec *main_server, int threads)
 {
     if (!mc->lint_pool) {
         mc->lint_pool = hsts_work_pool(ptemp);
         mc->lint_certs = hsts_cert_store_make(mc->lint_pool,
                                               cert_cache(main_server));
+        if (!threads) {
+            hsts_cert_store_no_threads(mc->lint_certs);
+        }
     }
     hsts_cert_store_load(mc->lint_certs, cache_file(mc->lint_pool));
 }
 
 /*
- * The passes that lint: configtest's (in check_config), and every pass
- * after a start's first (in post_config). httpd reads the configuration
- * for seconds at hosting scale, on one core: meanwhile the certificate
- * files are read on another.
+ * configtest lints in check_config, after httpd has read the whole
+ * configuration, for seconds at hosting scale, on one core: meanwhile
+ * the certificate files are read on another. (A short-lived process:
+ * its threads cost nothing later.)
  */
 void hsts_lint_pre_config(apr_pool_t *ptemp, server_rec *main_server)
 {
     hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
 
-    if (hsts_conftree_lint_off(mc->tree)
-        || (!configtest() && ap_state_query(AP_SQ_MAIN_STATE)
-                             == AP_SQ_MS_CREATE_PRE_CONFIG)) {
+    if (hsts_conftree_lint_off(mc->tree) || !configtest()) {
         return;
     }
     mc->lint_pool = hsts_work_pool(ptemp);
@@ -231,8 +233,7 @@ void hsts_lint_pre_config(apr_pool_t *ptemp, server_rec *main_server)
  * httpd's parent. What certificates say stays, in the cache (and its
  * file).
  */
-static const hsts_lint_result_t *lint_run(hsts_module_conf *mc,
-                                          server_rec *main_server)
+static const hsts_lint_result_t *lint_run(hsts_module_conf *mc)
 {
     apr_pool_t *p = mc->lint_pool;
     hsts_lint_result_t *result = apr_pcalloc(p, sizeof(*result));
@@ -256,7 +257,6 @@ static const hsts_lint_result_t *lint_run(hsts_module_conf *mc,
     psl_free(psl);
     mc->lint = result;
     mc->cert_expiry = cert_expiries(p, mc, in.certs, result);
-    cache_loaded(in.certs, p, main_server);
     return result;
 }
 
@@ -380,6 +380,93 @@ static void log_lint(apr_pool_t *p, const hsts_module_conf *mc,
     }
 }
 
+/* Copies what the report page shows of the lint into the configuration
+ * pool; the rest of the lint's working data goes with lint_end(). */
+static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
+                                  hsts_lint_mode_e mode);
+
+/* The lint of a start or restart, logged; with the report page, kept. */
+static void lint_and_log(apr_pool_t *pconf, apr_pool_t *ptemp,
+                         hsts_module_conf *mc, server_rec *main_server,
+                         int threads)
+{
+    hsts_lint_mode_e mode = lint_mode(mc);
+
+    lint_begin(ptemp, mc, main_server, threads);
+    lint_run(mc);
+    cache_loaded(mc->lint_certs, mc->lint_pool, main_server);
+    if (mc->report_configured) {
+        mc->report = report_make(pconf, mc, mode);
+    }
+    if (mode != HSTS_LINT_OFF) {
+        log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
+    }
+    lint_end(mc, main_server);
+}
+
+/* Whether post_config lints: not in the first pass of a start, whose
+ * error log is not yet the server's; in the next, and every restart. */
+static int post_config_lints(const hsts_module_conf *mc)
+{
+    return (lint_mode(mc) != HSTS_LINT_OFF
+            || hsts_conftree_has_report(mc->tree))
+           && ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG;
+}
+
+/*
+ * The first lint of httpd's parent (a start) parses and verifies every
+ * certificate: seconds at hosting scale. So it is done in a child
+ * process, forked in check_config, with threads of its own, while the
+ * other modules' post_config hooks run in the parent (mod_ssl's reads
+ * every key and certificate, on one core); the child leaves what it
+ * learnt in the cache file, and post_config waits for it, takes the file
+ * back and lints from it. The parent itself never starts a thread: once
+ * a process has had a second one, glibc's malloc locks on every call
+ * for the rest of its life, and mod_ssl's work at every restart would
+ * pay for it. Nor does it fork at a restart: after a fork every page the
+ * parent writes faults once, which costs about what the lint does when
+ * the cache knows the certificates.
+ */
+static void lint_helper(apr_pool_t *ptemp, hsts_module_conf *mc,
+                        server_rec *main_server)
+{
+    apr_proc_t *proc = apr_pcalloc(ptemp, sizeof(*proc));
+
+    switch (apr_proc_fork(proc, ptemp)) {
+    case APR_INCHILD:
+        lint_begin(ptemp, mc, main_server, 1);
+        lint_run(mc);
+        hsts_cert_store_done(mc->lint_certs);
+        cache_save(cert_cache(main_server), mc->lint_pool, main_server);
+        /* nothing of the parent's is to be cleaned up here */
+        _exit(0);
+    case APR_INPARENT:
+        mc->lint_helper = proc;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Waits for the child of lint_helper(), and takes its cache file. */
+static void lint_helper_wait(apr_pool_t *ptemp, hsts_module_conf *mc,
+                             server_rec *main_server)
+{
+    apr_proc_t *proc = mc->lint_helper;
+    const char *why = NULL, *path = cache_file(ptemp);
+    apr_exit_why_e how;
+    int code;
+
+    if (!proc) {
+        return;
+    }
+    apr_proc_wait(proc, &code, &how, APR_WAIT);
+    mc->lint_helper = NULL;
+    if (path) {
+        hsts_cert_cache_reload(cert_cache(main_server), path, ptemp, &why);
+    }
+}
+
 /* Whether a server already runs with this configuration's pid file: then
  * this process only signals it (apachectl graceful, restart, stop). */
 static int server_running(apr_pool_t *p)
@@ -416,7 +503,7 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)pconf;
     (void)plog;
     if (lint) {
-        lint_begin(ptemp, mc, main_server);
+        lint_begin(ptemp, mc, main_server, test);
     }
     /* the hosts as read are needed until post_config: a pool of their
      * own, so that what thousands of them take is given back then */
@@ -424,9 +511,15 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     mc->hosts = hsts_hosts_read(mc->hosts_pool, mc->tree, main_server,
                                 &mc->servers);
     if (!lint) {
+        /* a pass that lints in post_config, the parent's first */
+        if (!first_pass && post_config_lints(mc)
+            && hsts_cert_cache_empty(cert_cache(main_server))) {
+            lint_helper(ptemp, mc, main_server);
+        }
         return OK;
     }
-    lint_run(mc, main_server);
+    lint_run(mc);
+    cache_loaded(mc->lint_certs, mc->lint_pool, main_server);
     errors = count_errors(mc);
     /* A first start logs its findings in post_config, once the error
      * log is open; here only what stops it, so nothing is logged twice. */
@@ -445,30 +538,14 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
-/* Copies what the report page shows of the lint into the configuration
- * pool; the rest of the lint's working data goes with lint_end(). */
-static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
-                                  hsts_lint_mode_e mode);
-
 int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
                           server_rec *main_server)
 {
     hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
-    hsts_lint_mode_e mode = lint_mode(mc);
 
-    /* The first pass of a start logs nothing: its error log is not yet
-     * the server's. The next pass, and every restart, log once. */
-    if ((mode != HSTS_LINT_OFF || mc->report_configured)
-        && ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
-        lint_begin(ptemp, mc, main_server);
-        lint_run(mc, main_server);
-        if (mc->report_configured) {
-            mc->report = report_make(pconf, mc, mode);
-        }
-        if (mode != HSTS_LINT_OFF) {
-            log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
-        }
-        lint_end(mc, main_server);
+    if (post_config_lints(mc)) {
+        lint_helper_wait(ptemp, mc, main_server);
+        lint_and_log(pconf, ptemp, mc, main_server, 0);
     }
     /* post_config is the last to need the hosts as read */
     hosts_end(mc);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 static apr_pool_t *pool;
+static int no_threads;             /* the stores use no thread of their own */
 
 /* One host: its certificate file, chain file, names; preload or not. */
 typedef struct {
@@ -69,6 +70,9 @@ static result_t run_at(hsts_cert_cache_t *cache, const host_t *hosts, int n,
 
     apr_pool_create(&p, pool);
     store = hsts_cert_store_make(p, cache);
+    if (no_threads) {
+        hsts_cert_store_no_threads(store);
+    }
     for (i = 0; i < n; i++) {
         hsts_cert_want(store, hsts_cert_get(store, hosts[i].cert,
                                             hosts[i].chain),
@@ -700,6 +704,13 @@ static void test_many(const pki_t *inter, const pki_t *other_ca,
     r = run(loaded(file, &how), hosts, N);
     is_str(r.issues, want, "... and the same from the file");
     ok(reused(&r), "... with nothing parsed or verified");
+
+    /* as in httpd's parent: no thread */
+    no_threads = 1;
+    r = run(hsts_cert_cache_make(pool), hosts, N);
+    no_threads = 0;
+    is_str(r.issues, want, "without threads: the same");
+    is_num(r.stats.threads, 1, "... on the calling thread alone");
 }
 
 /* What mod_hsts does in a new process: read ahead, load on a thread. */
