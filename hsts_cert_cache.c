@@ -583,35 +583,35 @@ static const unsigned char *get(in_t *in, apr_size_t len)
     return at;
 }
 
-static apr_uint32_t get_u32(in_t *in)
+/* The next len bytes into out (left as it is when they are not there). */
+static void get_into(in_t *in, void *out, apr_size_t len)
 {
-    const unsigned char *at = get(in, sizeof(apr_uint32_t));
-    apr_uint32_t v = 0;
+    const unsigned char *at = get(in, len);
 
     if (at) {
-        memcpy(&v, at, sizeof(v));
+        memcpy(out, at, len);
     }
+}
+
+static apr_uint32_t get_u32(in_t *in)
+{
+    apr_uint32_t v = 0;
+
+    get_into(in, &v, sizeof(v));
     return v;
 }
 
 static apr_int64_t get_i64(in_t *in)
 {
-    const unsigned char *at = get(in, sizeof(apr_int64_t));
     apr_int64_t v = 0;
 
-    if (at) {
-        memcpy(&v, at, sizeof(v));
-    }
+    get_into(in, &v, sizeof(v));
     return v;
 }
 
 static void get_digest(in_t *in, hsts_digest_t *d)
 {
-    const unsigned char *at = get(in, HSTS_DIGEST_LEN);
-
-    if (at) {
-        memcpy(d->b, at, HSTS_DIGEST_LEN);
-    }
+    get_into(in, d->b, HSTS_DIGEST_LEN);
 }
 
 /* A string, copied (NULL for none); one holding a NUL is no string. */
