@@ -85,11 +85,9 @@ static const char *cache_file(apr_pool_t *p)
 }
 
 /* What loading the cache file found, logged. */
-static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
-                         server_rec *main_server)
+static void log_cache_file(hsts_cache_file_e r, const char *why,
+                           apr_pool_t *p, server_rec *main_server)
 {
-    const char *why = NULL;
-    hsts_cache_file_e r = hsts_cert_store_loaded(certs, &why);
     const char *path = cache_file(p);
 
     if (r == HSTS_CACHE_FILE_REFUSED) {
@@ -103,6 +101,15 @@ static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
                      "mod_hsts: the certificate cache file %s %s: ignored, "
                      "and written anew", path, why);
     }
+}
+
+static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
+                         server_rec *main_server)
+{
+    const char *why = NULL;
+    hsts_cache_file_e r = hsts_cert_store_loaded(certs, &why);
+
+    log_cache_file(r, why, p, main_server);
 }
 
 static void cache_save(hsts_cert_cache_t *cache, apr_pool_t *p,
@@ -427,41 +434,76 @@ static int post_config_lints(const hsts_module_conf *mc)
  * parent writes faults once, which costs about what the lint does when
  * the cache knows the certificates.
  */
+typedef struct {
+    apr_proc_t proc;
+    apr_file_t *found;              /* from the child: what its store found
+                                     * of the cache file, "<code> <why>" */
+} helper_t;
+
+/* In the child: the certificates checked, the cache file written, what
+ * loading it found told to the parent. */
+static void helper_child(apr_pool_t *ptemp, hsts_module_conf *mc,
+                         server_rec *main_server, apr_file_t *found)
+{
+    const char *why = NULL, *line;
+    hsts_cache_file_e r;
+
+    lint_begin(ptemp, mc, main_server, 1);
+    lint_run(mc);
+    r = hsts_cert_store_loaded(mc->lint_certs, &why);
+    hsts_cert_store_done(mc->lint_certs);
+    cache_save(cert_cache(main_server), mc->lint_pool, main_server);
+    line = apr_psprintf(ptemp, "%d %s", (int)r, why ? why : "");
+    apr_file_write_full(found, line, strlen(line), NULL);
+}
+
 static void lint_helper(apr_pool_t *ptemp, hsts_module_conf *mc,
                         server_rec *main_server)
 {
-    apr_proc_t *proc = apr_pcalloc(ptemp, sizeof(*proc));
+    helper_t *h = apr_pcalloc(ptemp, sizeof(*h));
+    apr_file_t *to_parent;
 
-    switch (apr_proc_fork(proc, ptemp)) {
+    if (apr_file_pipe_create(&h->found, &to_parent, ptemp) != APR_SUCCESS) {
+        return;
+    }
+    switch (apr_proc_fork(&h->proc, ptemp)) {
     case APR_INCHILD:
-        lint_begin(ptemp, mc, main_server, 1);
-        lint_run(mc);
-        hsts_cert_store_done(mc->lint_certs);
-        cache_save(cert_cache(main_server), mc->lint_pool, main_server);
+        helper_child(ptemp, mc, main_server, to_parent);
         /* nothing of the parent's is to be cleaned up here */
         _exit(0);
     case APR_INPARENT:
-        mc->lint_helper = proc;
+        mc->lint_helper = h;
         break;
     default:
+        apr_file_close(h->found);
         break;
     }
+    apr_file_close(to_parent);
 }
 
 /* Waits for the child of lint_helper(), and takes its cache file. */
 static void lint_helper_wait(apr_pool_t *ptemp, hsts_module_conf *mc,
                              server_rec *main_server)
 {
-    apr_proc_t *proc = mc->lint_helper;
+    helper_t *h = mc->lint_helper;
     const char *why = NULL, *path = cache_file(ptemp);
+    char found[1024];
+    apr_size_t n = 0;
     apr_exit_why_e how;
     int code;
 
-    if (!proc) {
+    if (!h) {
         return;
     }
-    apr_proc_wait(proc, &code, &how, APR_WAIT);
+    apr_file_read_full(h->found, found, sizeof(found) - 1, &n);
+    apr_file_close(h->found);
+    apr_proc_wait(&h->proc, &code, &how, APR_WAIT);
     mc->lint_helper = NULL;
+    found[n] = '\0';
+    if (n > 2 && found[0] >= '0' && found[0] <= '9' && found[1] == ' ') {
+        log_cache_file((hsts_cache_file_e)(found[0] - '0'), found + 2, ptemp,
+                       main_server);
+    }
     if (path) {
         hsts_cert_cache_reload(cert_cache(main_server), path, ptemp, &why);
     }
