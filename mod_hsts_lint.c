@@ -10,6 +10,9 @@
 #include <apr_thread_proc.h>
 
 #include <signal.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -20,6 +23,7 @@
 #include "http_core.h"
 #include "http_log.h"
 #include "http_main.h"
+#include "ap_listen.h"
 #include "ap_mpm.h"
 #include "mpm_common.h"
 
@@ -462,12 +466,21 @@ static void lint_helper(apr_pool_t *ptemp, hsts_module_conf *mc,
 {
     helper_t *h = apr_pcalloc(ptemp, sizeof(*h));
     apr_file_t *to_parent;
+    pid_t parent = getpid();
 
     if (apr_file_pipe_create(&h->found, &to_parent, ptemp) != APR_SUCCESS) {
         return;
     }
     switch (apr_proc_fork(&h->proc, ptemp)) {
     case APR_INCHILD:
+        /* it holds none of httpd's ports, and does not outlive httpd */
+        ap_close_listeners();
+#ifdef __linux__
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+        if (getppid() != parent) {
+            _exit(0);
+        }
         helper_child(ptemp, mc, main_server, to_parent);
         /* nothing of the parent's is to be cleaned up here */
         _exit(0);
