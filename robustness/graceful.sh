@@ -6,7 +6,7 @@
 # connection error, no status but 200 (TLS) / 301 (plain), exactly one
 # Strict-Transport-Security with the policy over TLS and none over plain
 # HTTP, a Location on the right host, port, path and query. The
-# configuration has exactly two lint findings, and each generation of
+# configuration has exactly three lint findings, and each generation of
 # the server (the start and every restart) must log each exactly once.
 # Every wait is for httpd's own signals (its pid file, "resuming normal
 # operations" in its error log, its processes) or for the load client's
@@ -49,8 +49,8 @@ hsts_make_pki "$out" "graceful CA" site "DNS:example.com,DNS:www.example.com"
 
 # The findings the configuration must produce, each exactly once per
 # generation: max-age over 10 years in the TLS host, HSTS set in the
-# plain one.
-expected_findings="config.hsts.plain_vhost header.preloadable.max_age.over_10_years"
+# plain one, and that one redirecting from a test port to another.
+expected_findings="config.hsts.plain_vhost config.http.nondefault_port header.preloadable.max_age.over_10_years"
 max_age=346896000   # 11y
 policy="max-age=$max_age"
 
