@@ -30,9 +30,10 @@
 /*
  * What certificates say, kept across lint runs (for the life of httpd's
  * parent, across graceful restarts): certificate files by the SHA-256 of
- * their content, certificates by the SHA-256 of their DER, and chain
- * verdicts by the certificates and the trust store's identity (the
- * content of OpenSSL's default file and directory, so SSL_CERT_FILE and
+ * their content, certificates by the SHA-256 of their DER, OpenSSL's
+ * answers for names by the DER and the name, and chain verdicts by the
+ * files' contents and the trust store's identity (the content of
+ * OpenSSL's default file and directory, so SSL_CERT_FILE and
  * SSL_CERT_DIR count). Every run drops what it did not use.
  */
 typedef struct hsts_cert_cache_t hsts_cert_cache_t;
