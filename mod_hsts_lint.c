@@ -427,11 +427,12 @@ static int post_config_lints(const hsts_module_conf *mc)
 /*
  * The first lint of httpd's parent (a start) parses and verifies every
  * certificate: seconds at hosting scale. So it is done in a child
- * process, forked in check_config, with threads of its own, while the
- * other modules' post_config hooks run in the parent (mod_ssl's reads
- * every key and certificate, on one core); the child leaves what it
- * learnt in the cache file, and post_config waits for it, takes the file
- * back and lints from it. The parent itself never starts a thread: once
+ * process, forked in check_config, on another core while the other
+ * modules' post_config hooks run in the parent (mod_ssl's reads every
+ * key and certificate, on one core; the child keeps to one thread too:
+ * on two cores more would slow the parent down by as much); the child
+ * leaves what it learnt in the cache file, and post_config waits for it,
+ * takes the file back and lints from it. The parent itself never starts a thread: once
  * a process has had a second one, glibc's malloc locks on every call
  * for the rest of its life, and mod_ssl's work at every restart would
  * pay for it. Nor does it fork at a restart: after a fork every page the
@@ -452,7 +453,7 @@ static void helper_child(apr_pool_t *ptemp, hsts_module_conf *mc,
     const char *why = NULL, *line;
     hsts_cache_file_e r;
 
-    lint_begin(ptemp, mc, main_server, 1);
+    lint_begin(ptemp, mc, main_server, 0);
     lint_run(mc);
     r = hsts_cert_store_loaded(mc->lint_certs, &why);
     hsts_cert_store_done(mc->lint_certs);
