@@ -55,6 +55,11 @@ hsts_cert_store_t *hsts_cert_store_make(apr_pool_t *p,
     return store;
 }
 
+void hsts_cert_store_no_threads(hsts_cert_store_t *store)
+{
+    store->no_threads = 1;
+}
+
 void hsts_cert_store_done(hsts_cert_store_t *store)
 {
     if (store->done) {

@@ -30,9 +30,10 @@
 /*
  * What certificates say, kept across lint runs (for the life of httpd's
  * parent, across graceful restarts): certificate files by the SHA-256 of
- * their content, certificates by the SHA-256 of their DER, and chain
- * verdicts by the certificates and the trust store's identity (the
- * content of OpenSSL's default file and directory, so SSL_CERT_FILE and
+ * their content, certificates by the SHA-256 of their DER, OpenSSL's
+ * answers for names by the DER and the name, and chain verdicts by the
+ * files' contents and the trust store's identity (the content of
+ * OpenSSL's default file and directory, so SSL_CERT_FILE and
  * SSL_CERT_DIR count). Every run drops what it did not use.
  */
 typedef struct hsts_cert_cache_t hsts_cert_cache_t;
@@ -64,6 +65,19 @@ hsts_cache_file_e hsts_cert_cache_load(hsts_cert_cache_t *cache,
                                        const char *path, apr_pool_t *p,
                                        const char **why);
 
+/* The cache becomes what the file at path holds, if it is not what this
+ * process last read or wrote (another process, which started from this
+ * cache, wrote it): what that process no longer used goes. Otherwise as
+ * hsts_cert_cache_load(); a file that is not taken leaves the entries
+ * as they are. */
+hsts_cache_file_e hsts_cert_cache_reload(hsts_cert_cache_t *cache,
+                                         const char *path, apr_pool_t *p,
+                                         const char **why);
+
+/* Whether the cache holds nothing (a process that has not checked
+ * certificates yet). */
+int hsts_cert_cache_empty(const hsts_cert_cache_t *cache);
+
 /* Writes the cache to path (atomically: a new file renamed over it),
  * unless it holds what the file holds. Returns 0, or -1 with *why. */
 int hsts_cert_cache_save(hsts_cert_cache_t *cache, const char *path,
@@ -83,6 +97,15 @@ typedef struct hsts_cert_t hsts_cert_t;
  */
 hsts_cert_store_t *hsts_cert_store_make(apr_pool_t *p,
                                         hsts_cert_cache_t *cache);
+
+/*
+ * Makes the store use no thread of its own: files are read, the cache
+ * file loaded and certificates parsed when needed, in the calling
+ * thread. For a long-lived process: once a process has had a second
+ * thread, glibc's malloc takes a lock on every call for the rest of its
+ * life.
+ */
+void hsts_cert_store_no_threads(hsts_cert_store_t *store);
 
 /* Ends the run: frees the OpenSSL objects, and drops from the cache what
  * the run did not use. */

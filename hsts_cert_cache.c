@@ -183,6 +183,11 @@ static apr_size_t entry_count(const hsts_cert_cache_t *c)
     return n;
 }
 
+int hsts_cert_cache_empty(const hsts_cert_cache_t *c)
+{
+    return entry_count(c) == 0;
+}
+
 hsts_cert_cache_t *hsts_cert_cache_make(apr_pool_t *p)
 {
     hsts_cert_cache_t *c = apr_pcalloc(p, sizeof(*c));
@@ -578,35 +583,35 @@ static const unsigned char *get(in_t *in, apr_size_t len)
     return at;
 }
 
-static apr_uint32_t get_u32(in_t *in)
+/* The next len bytes into out (left as it is when they are not there). */
+static void get_into(in_t *in, void *out, apr_size_t len)
 {
-    const unsigned char *at = get(in, sizeof(apr_uint32_t));
-    apr_uint32_t v = 0;
+    const unsigned char *at = get(in, len);
 
     if (at) {
-        memcpy(&v, at, sizeof(v));
+        memcpy(out, at, len);
     }
+}
+
+static apr_uint32_t get_u32(in_t *in)
+{
+    apr_uint32_t v = 0;
+
+    get_into(in, &v, sizeof(v));
     return v;
 }
 
 static apr_int64_t get_i64(in_t *in)
 {
-    const unsigned char *at = get(in, sizeof(apr_int64_t));
     apr_int64_t v = 0;
 
-    if (at) {
-        memcpy(&v, at, sizeof(v));
-    }
+    get_into(in, &v, sizeof(v));
     return v;
 }
 
 static void get_digest(in_t *in, hsts_digest_t *d)
 {
-    const unsigned char *at = get(in, HSTS_DIGEST_LEN);
-
-    if (at) {
-        memcpy(d->b, at, HSTS_DIGEST_LEN);
-    }
+    get_into(in, d->b, HSTS_DIGEST_LEN);
 }
 
 /* A string, copied (NULL for none); one holding a NUL is no string. */
@@ -837,12 +842,13 @@ static hsts_cache_file_e read_data(const char *path, apr_pool_t *p,
 
 /* Takes the entries of file (a cache read from the file) into c: by
  * taking its pool when c has none (a new process), else by copying. */
-static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file)
+static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file,
+                       int replace)
 {
     apr_size_t kept = 0, total = entry_count(c), i;
     int k;
 
-    if (!total) {
+    if (!total || replace) {
         apr_pool_destroy(c->pool);
         c->pool = file->pool;
         memcpy(c->tables, file->tables, sizeof(c->tables));
@@ -868,8 +874,8 @@ static void merge_file(hsts_cert_cache_t *c, hsts_cert_cache_t *file)
     c->changed = kept != total;
 }
 
-hsts_cache_file_e hsts_cert_cache_load(hsts_cert_cache_t *c, const char *path,
-                                       apr_pool_t *p, const char **why)
+static hsts_cache_file_e load(hsts_cert_cache_t *c, const char *path,
+                              apr_pool_t *p, const char **why, int replace)
 {
     hsts_cert_cache_t file;
     hsts_cache_file_e result;
@@ -903,8 +909,21 @@ hsts_cache_file_e hsts_cert_cache_load(hsts_cert_cache_t *c, const char *path,
         return result == HSTS_CACHE_FILE_LOADED ? HSTS_CACHE_FILE_IGNORED
                                                 : result;
     }
-    merge_file(c, &file);
+    merge_file(c, &file, replace);
     c->stamp = stamp;
     c->stamp_known = 1;
     return HSTS_CACHE_FILE_LOADED;
+}
+
+hsts_cache_file_e hsts_cert_cache_load(hsts_cert_cache_t *c, const char *path,
+                                       apr_pool_t *p, const char **why)
+{
+    return load(c, path, p, why, 0);
+}
+
+hsts_cache_file_e hsts_cert_cache_reload(hsts_cert_cache_t *c,
+                                         const char *path, apr_pool_t *p,
+                                         const char **why)
+{
+    return load(c, path, p, why, 1);
 }

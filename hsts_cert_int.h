@@ -236,6 +236,7 @@ struct hsts_cert_store_t {
     struct hsts_read_ahead_t *ahead;/* files being read, or NULL */
     apr_hash_t *read;               /* path -> hsts_read_t: what was read
                                      * ahead, once the thread is joined */
+    int no_threads;                 /* hsts_cert_store_no_threads() */
     int load_tried;                 /* hsts_cert_store_load() */
     hsts_cache_file_e loaded;       /* what loading the cache file found */
     const char *load_why;

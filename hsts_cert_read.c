@@ -283,7 +283,7 @@ void hsts_cert_store_load(hsts_cert_store_t *s, const char *path)
         return;
     }
     s->load_tried = 1;
-    if (!s->ahead) {
+    if (!s->ahead && !s->no_threads) {
         s->ahead = start(s);
     }
     if (!s->ahead) {
@@ -314,7 +314,7 @@ void hsts_cert_read_ahead(hsts_cert_store_t *s,
     apr_hash_t *seen;
     int i;
 
-    if ((s->ahead && s->ahead->reads) || !paths->nelts) {
+    if ((s->ahead && s->ahead->reads) || !paths->nelts || s->no_threads) {
         return;
     }
     if (!s->ahead && !(s->ahead = start(s))) {

@@ -736,12 +736,12 @@ static int run_tasks(apr_array_header_t *tasks, int n, apr_pool_t *p)
 {
     worker_t w[MAX_THREADS];
     int i, started = 1;
-
-    memset(w, 0, sizeof(w));
 #if APR_HAS_THREADS
     apr_thread_t *t[MAX_THREADS];
     sigset_t all, old;
 #endif
+
+    memset(w, 0, sizeof(w));
 
     for (i = 0; i < n; i++) {
         w[i].tasks = (task_t **)tasks->elts;
@@ -819,7 +819,7 @@ void hsts_cert_prepare(hsts_cert_store_t *s)
     hsts_read_ahead_end(s);
     if (tasks->nelts) {
         int n = tasks->nelts - seed_chains(tasks, p);
-        n = run_tasks(tasks, threads_for(n), p);
+        n = run_tasks(tasks, s->no_threads ? 1 : threads_for(n), p);
         if (n > s->stats.threads) {
             s->stats.threads = n;
         }

@@ -476,7 +476,9 @@ static void hsts_register_hooks(apr_pool_t *p)
                                                   NULL, AP_FTYPE_PROTOCOL - 1);
     ap_hook_pre_config(hsts_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(hsts_lint_check_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(hsts_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* last: at a start the certificates are checked from check_config
+     * on, while the other modules' post_config hooks run */
+    ap_hook_post_config(hsts_post_config, NULL, NULL, APR_HOOK_REALLY_LAST);
     /* The quick handler (the redirect) and the report handler are
      * registered in post_config, and only when the configuration needs
      * them: register_late_hooks. */

@@ -7,8 +7,12 @@
  * report page shows.
  */
 #include <apr_strings.h>
+#include <apr_thread_proc.h>
 
 #include <signal.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -19,6 +23,7 @@
 #include "http_core.h"
 #include "http_log.h"
 #include "http_main.h"
+#include "ap_listen.h"
 #include "ap_mpm.h"
 #include "mpm_common.h"
 
@@ -84,11 +89,9 @@ static const char *cache_file(apr_pool_t *p)
 }
 
 /* What loading the cache file found, logged. */
-static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
-                         server_rec *main_server)
+static void log_cache_file(hsts_cache_file_e r, const char *why,
+                           apr_pool_t *p, server_rec *main_server)
 {
-    const char *why = NULL;
-    hsts_cache_file_e r = hsts_cert_store_loaded(certs, &why);
     const char *path = cache_file(p);
 
     if (r == HSTS_CACHE_FILE_REFUSED) {
@@ -104,6 +107,15 @@ static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
                      "mod_hsts: the certificate cache file %s %s: ignored, "
                      "and written anew", path, why);
     }
+}
+
+static void cache_loaded(hsts_cert_store_t *certs, apr_pool_t *p,
+                         server_rec *main_server)
+{
+    const char *why = NULL;
+    hsts_cache_file_e r = hsts_cert_store_loaded(certs, &why);
+
+    log_cache_file(r, why, p, main_server);
 }
 
 static void cache_save(hsts_cert_cache_t *cache, apr_pool_t *p,
@@ -194,29 +206,30 @@ static const hsts_code_set_t *quiet_codes(apr_pool_t *p,
  * read). Only one hook of a configuration pass lints.
  */
 static void lint_begin(apr_pool_t *ptemp, hsts_module_conf *mc,
-                       server_rec *main_server)
+                       server_rec *main_server, int threads)
 {
     if (!mc->lint_pool) {
         mc->lint_pool = hsts_work_pool(ptemp);
         mc->lint_certs = hsts_cert_store_make(mc->lint_pool,
                                               cert_cache(main_server));
+        if (!threads) {
+            hsts_cert_store_no_threads(mc->lint_certs);
+        }
     }
     hsts_cert_store_load(mc->lint_certs, cache_file(mc->lint_pool));
 }
 
 /*
- * The passes that lint: configtest's (in check_config), and every pass
- * after a start's first (in post_config). httpd reads the configuration
- * for seconds at hosting scale, on one core: meanwhile the certificate
- * files are read on another.
+ * configtest lints in check_config, after httpd has read the whole
+ * configuration, for seconds at hosting scale, on one core: meanwhile
+ * the certificate files are read on another. (A short-lived process:
+ * its threads cost nothing later.)
  */
 void hsts_lint_pre_config(apr_pool_t *ptemp, server_rec *main_server)
 {
     hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
 
-    if (hsts_conftree_lint_off(mc->tree)
-        || (!configtest() && ap_state_query(AP_SQ_MAIN_STATE)
-                             == AP_SQ_MS_CREATE_PRE_CONFIG)) {
+    if (hsts_conftree_lint_off(mc->tree) || !configtest()) {
         return;
     }
     mc->lint_pool = hsts_work_pool(ptemp);
@@ -233,8 +246,7 @@ void hsts_lint_pre_config(apr_pool_t *ptemp, server_rec *main_server)
  * httpd's parent. What certificates say stays, in the cache (and its
  * file).
  */
-static const hsts_lint_result_t *lint_run(hsts_module_conf *mc,
-                                          server_rec *main_server)
+static const hsts_lint_result_t *lint_run(hsts_module_conf *mc)
 {
     apr_pool_t *p = mc->lint_pool;
     hsts_lint_result_t *result = apr_pcalloc(p, sizeof(*result));
@@ -258,7 +270,6 @@ static const hsts_lint_result_t *lint_run(hsts_module_conf *mc,
     psl_free(psl);
     mc->lint = result;
     mc->cert_expiry = cert_expiries(p, mc, in.certs, result);
-    cache_loaded(in.certs, p, main_server);
     return result;
 }
 
@@ -392,6 +403,138 @@ static void log_lint(apr_pool_t *p, const hsts_module_conf *mc,
     }
 }
 
+/* Copies what the report page shows of the lint into the configuration
+ * pool; the rest of the lint's working data goes with lint_end(). */
+static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
+                                  hsts_lint_mode_e mode);
+
+/* The lint of a start or restart, logged; with the report page, kept. */
+static void lint_and_log(apr_pool_t *pconf, apr_pool_t *ptemp,
+                         hsts_module_conf *mc, server_rec *main_server,
+                         int threads)
+{
+    hsts_lint_mode_e mode = lint_mode(mc);
+
+    lint_begin(ptemp, mc, main_server, threads);
+    lint_run(mc);
+    cache_loaded(mc->lint_certs, mc->lint_pool, main_server);
+    if (mc->report_configured) {
+        mc->report = report_make(pconf, mc, mode);
+    }
+    if (mode != HSTS_LINT_OFF) {
+        log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
+    }
+    lint_end(mc, main_server);
+}
+
+/* Whether post_config lints: not in the first pass of a start, whose
+ * error log is not yet the server's; in the next, and every restart. */
+static int post_config_lints(const hsts_module_conf *mc)
+{
+    return (lint_mode(mc) != HSTS_LINT_OFF
+            || hsts_conftree_has_report(mc->tree))
+           && ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG;
+}
+
+/*
+ * The first lint of httpd's parent (a start) parses and verifies every
+ * certificate: seconds at hosting scale. So it is done in a child
+ * process, forked in check_config, on another core while the other
+ * modules' post_config hooks run in the parent (mod_ssl's reads every
+ * key and certificate, on one core; the child keeps to one thread too:
+ * on two cores more would slow the parent down by as much); the child
+ * leaves what it learnt in the cache file, and post_config waits for it,
+ * takes the file back and lints from it. The parent itself never starts a thread: once
+ * a process has had a second one, glibc's malloc locks on every call
+ * for the rest of its life, and mod_ssl's work at every restart would
+ * pay for it. Nor does it fork at a restart: after a fork every page the
+ * parent writes faults once, which costs about what the lint does when
+ * the cache knows the certificates.
+ */
+typedef struct {
+    apr_proc_t proc;
+    apr_file_t *found;              /* from the child: what its store found
+                                     * of the cache file, "<code> <why>" */
+} helper_t;
+
+/* In the child: the certificates checked, the cache file written, what
+ * loading it found told to the parent. */
+static void helper_child(apr_pool_t *ptemp, hsts_module_conf *mc,
+                         server_rec *main_server, apr_file_t *found)
+{
+    const char *why = NULL, *line;
+    hsts_cache_file_e r;
+
+    lint_begin(ptemp, mc, main_server, 0);
+    lint_run(mc);
+    r = hsts_cert_store_loaded(mc->lint_certs, &why);
+    hsts_cert_store_done(mc->lint_certs);
+    cache_save(cert_cache(main_server), mc->lint_pool, main_server);
+    line = apr_psprintf(ptemp, "%d %s", (int)r, why ? why : "");
+    apr_file_write_full(found, line, strlen(line), NULL);
+}
+
+static void lint_helper(apr_pool_t *ptemp, hsts_module_conf *mc,
+                        server_rec *main_server)
+{
+    helper_t *h = apr_pcalloc(ptemp, sizeof(*h));
+    apr_file_t *to_parent;
+    pid_t parent = getpid();
+
+    if (apr_file_pipe_create(&h->found, &to_parent, ptemp) != APR_SUCCESS) {
+        return;
+    }
+    switch (apr_proc_fork(&h->proc, ptemp)) {
+    case APR_INCHILD:
+        /* it holds none of httpd's ports, and does not outlive httpd */
+        ap_close_listeners();
+#ifdef __linux__
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+        if (getppid() != parent) {
+            _exit(0);
+        }
+        helper_child(ptemp, mc, main_server, to_parent);
+        /* nothing of the parent's is to be cleaned up here */
+        _exit(0);
+    case APR_INPARENT:
+        mc->lint_helper = h;
+        break;
+    default:
+        apr_file_close(h->found);
+        break;
+    }
+    apr_file_close(to_parent);
+}
+
+/* Waits for the child of lint_helper(), and takes its cache file. */
+static void lint_helper_wait(apr_pool_t *ptemp, hsts_module_conf *mc,
+                             server_rec *main_server)
+{
+    helper_t *h = mc->lint_helper;
+    const char *why = NULL, *path = cache_file(ptemp);
+    char found[1024];
+    apr_size_t n = 0;
+    apr_exit_why_e how;
+    int code;
+
+    if (!h) {
+        return;
+    }
+    apr_file_read_full(h->found, found, sizeof(found) - 1, &n);
+    apr_file_close(h->found);
+    apr_proc_wait(&h->proc, &code, &how, APR_WAIT);
+    mc->lint_helper = NULL;
+    found[n] = '\0';
+    if (n > 2 && found[0] >= '0' && found[0] <= '9' && found[1] == ' ') {
+        log_cache_file((hsts_cache_file_e)(found[0] - '0'), found + 2, ptemp,
+                       main_server);
+    }
+    if (path) {
+        hsts_cert_cache_reload(cert_cache(main_server), path, ptemp, &why);
+    }
+}
+
 /* Whether a server already runs with this configuration's pid file: then
  * this process only signals it (apachectl graceful, restart, stop). */
 static int server_running(apr_pool_t *p)
@@ -428,7 +571,7 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)pconf;
     (void)plog;
     if (lint) {
-        lint_begin(ptemp, mc, main_server);
+        lint_begin(ptemp, mc, main_server, test);
     }
     /* the hosts as read are needed until post_config: a pool of their
      * own, so that what thousands of them take is given back then */
@@ -436,9 +579,15 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     mc->hosts = hsts_hosts_read(mc->hosts_pool, mc->tree, main_server,
                                 &mc->servers);
     if (!lint) {
+        /* a pass that lints in post_config, the parent's first */
+        if (!first_pass && post_config_lints(mc)
+            && hsts_cert_cache_empty(cert_cache(main_server))) {
+            lint_helper(ptemp, mc, main_server);
+        }
         return OK;
     }
-    lint_run(mc, main_server);
+    lint_run(mc);
+    cache_loaded(mc->lint_certs, mc->lint_pool, main_server);
     errors = count_errors(mc);
     /* A first start logs its findings in post_config, once the error
      * log is open; here only what stops it, so nothing is logged twice. */
@@ -457,30 +606,14 @@ int hsts_lint_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
-/* Copies what the report page shows of the lint into the configuration
- * pool; the rest of the lint's working data goes with lint_end(). */
-static hsts_report_t *report_make(apr_pool_t *pconf, const hsts_module_conf *mc,
-                                  hsts_lint_mode_e mode);
-
 int hsts_lint_post_config(apr_pool_t *pconf, apr_pool_t *ptemp,
                           server_rec *main_server)
 {
     hsts_module_conf *mc = hsts_conf_of(main_server)->mc;
-    hsts_lint_mode_e mode = lint_mode(mc);
 
-    /* The first pass of a start logs nothing: its error log is not yet
-     * the server's. The next pass, and every restart, log once. */
-    if ((mode != HSTS_LINT_OFF || mc->report_configured)
-        && ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
-        lint_begin(ptemp, mc, main_server);
-        lint_run(mc, main_server);
-        if (mc->report_configured) {
-            mc->report = report_make(pconf, mc, mode);
-        }
-        if (mode != HSTS_LINT_OFF) {
-            log_lint(ptemp, mc, main_server, mode == HSTS_LINT_STRICT);
-        }
-        lint_end(mc, main_server);
+    if (post_config_lints(mc)) {
+        lint_helper_wait(ptemp, mc, main_server);
+        lint_and_log(pconf, ptemp, mc, main_server, 0);
     }
     /* post_config is the last to need the hosts as read */
     hosts_end(mc);

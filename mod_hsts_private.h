@@ -142,6 +142,9 @@ typedef struct {
                                       * to lint_end() (mod_hsts_lint.c) */
     apr_pool_t *lint_pool;           /* where it lives */
     hsts_cert_store_t *lint_certs;   /* the certificates it read */
+    void *lint_helper;               /* the process that checks the
+                                      * certificates from check_config to
+                                      * post_config (mod_hsts_lint.c) */
     const hsts_report_t *report;     /* what the report page shows (pconf) */
 } hsts_module_conf;
 

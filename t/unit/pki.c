@@ -6,6 +6,7 @@
  * directory (pki.h).
  */
 #include "pki.h"
+#include "hsts_issue.h"
 
 #include <apr_strings.h>
 
@@ -15,6 +16,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static apr_pool_t *pool;
@@ -110,6 +112,12 @@ pki_t make_cert(const char *cn, const char *san, int ca, time_t not_before,
     return out;
 }
 
+pki_t make_ca(const char *cn, const pki_t *issuer)
+{
+    return make_cert(cn, NULL, 1, NOW - 10 * DAY,
+                     NOW + (issuer ? 1000 : 3650) * DAY, EVP_sha256(), issuer);
+}
+
 /* A leaf valid from a day ago for a year, signed with SHA-256. */
 pki_t make_leaf(const char *cn, const char *san, const pki_t *issuer)
 {
@@ -197,6 +205,17 @@ const char *append_key(const char *path, EVP_PKEY *key)
     return path;
 }
 
+const char *make_dir(const char *name)
+{
+    const char *path = path_of(name);
+
+    if (mkdir(path, 0700)) {
+        perror(path);
+        exit(2);
+    }
+    return path;
+}
+
 /* Removes a directory of plain files. */
 void remove_dir(const char *path)
 {
@@ -229,4 +248,23 @@ apr_array_header_t *names_of(const char *list)
         APR_ARRAY_PUSH(names, const char *) = n;
     }
     return names;
+}
+
+static char sev_letter(hsts_severity_e s)
+{
+    return s == HSTS_ERROR ? 'E' : s == HSTS_WARNING ? 'W' : 'I';
+}
+
+const char *issues_str(const apr_array_header_t *issues)
+{
+    const hsts_issue_t *all = (const hsts_issue_t *)issues->elts;
+    const char *s = "";
+    int i;
+
+    for (i = 0; i < issues->nelts; i++) {
+        s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
+                         sev_letter(all[i].severity),
+                         hsts_code_name(all[i].code));
+    }
+    return s;
 }

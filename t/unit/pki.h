@@ -34,6 +34,10 @@ void pki_done(void);
 pki_t make_cert(const char *cn, const char *san, int ca, time_t not_before,
                 time_t not_after, const EVP_MD *md, const pki_t *issuer);
 
+/* A CA signed with SHA-256 from 10 days before NOW: a root (issuer
+ * NULL) for 10 years, an intermediate for 1000 days. */
+pki_t make_ca(const char *cn, const pki_t *issuer);
+
 /* A leaf valid from a day before NOW for a year, signed with SHA-256. */
 pki_t make_leaf(const char *cn, const char *san, const pki_t *issuer);
 
@@ -53,7 +57,13 @@ const char *write_text(const char *file, const char *text);
 const char *append_text(const char *path, const char *text);
 const char *append_key(const char *path, EVP_PKEY *key);
 
+/* Makes a directory in the temporary one; returns its path. */
+const char *make_dir(const char *name);
+
 /* Removes a directory of plain files. */
 void remove_dir(const char *path);
+
+/* Issues as "E:code W:code ..." ("" if none). */
+const char *issues_str(const apr_array_header_t *issues);
 
 #endif /* HSTS_TEST_PKI_H */

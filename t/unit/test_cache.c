@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 static apr_pool_t *pool;
+static int no_threads;             /* the stores use no thread of their own */
 
 /* One host: its certificate file, chain file, names; preload or not. */
 typedef struct {
@@ -42,22 +43,14 @@ typedef struct {
     hsts_cert_stats_t stats;
 } result_t;
 
-static char sev_letter(hsts_severity_e s)
+/* The checks of a run over the hosts at time t (seconds), with store, as
+ * hsts_lint.c makes them; the store is done with after. */
+static result_t check_run(apr_pool_t *p, hsts_cert_store_t *store,
+                          const host_t *hosts, int n, time_t t)
 {
-    return s == HSTS_ERROR ? 'E' : s == HSTS_WARNING ? 'W' : 'I';
-}
-
-/* A lint run over the hosts at time t (seconds), as hsts_lint.c does it. */
-static result_t run_at(hsts_cert_cache_t *cache, const host_t *hosts, int n,
-                       time_t t)
-{
-    apr_pool_t *p;
-    hsts_cert_store_t *store;
     result_t r = { "", "", { 0, 0, 0, 0, 0, 0, 0, 0 } };
     int i, j;
 
-    apr_pool_create(&p, pool);
-    store = hsts_cert_store_make(p, cache);
     for (i = 0; i < n; i++) {
         hsts_cert_want(store, hsts_cert_get(store, hosts[i].cert,
                                             hosts[i].chain),
@@ -67,8 +60,7 @@ static result_t run_at(hsts_cert_cache_t *cache, const host_t *hosts, int n,
     for (i = 0; i < n; i++) {
         apr_array_header_t *issues = apr_array_make(p, 2,
                                                     sizeof(hsts_issue_t));
-        const hsts_issue_t *all = (const hsts_issue_t *)issues->elts;
-        const char *s = "";
+        const hsts_issue_t *all;
 
         hsts_cert_check(store, hsts_cert_get(store, hosts[i].cert,
                                              hosts[i].chain),
@@ -76,17 +68,31 @@ static result_t run_at(hsts_cert_cache_t *cache, const host_t *hosts, int n,
                         hosts[i].preload, issues);
         all = (const hsts_issue_t *)issues->elts;
         for (j = 0; j < issues->nelts; j++) {
-            s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
-                             sev_letter(all[j].severity),
-                             hsts_code_name(all[j].code));
             r.messages = apr_pstrcat(pool, r.messages, all[j].message, "\n",
                                      NULL);
         }
-        r.issues = i ? apr_pstrcat(pool, r.issues, "|", s, NULL)
-                     : apr_pstrdup(pool, s);
+        r.issues = apr_pstrcat(pool, r.issues, i ? "|" : "",
+                               issues_str(issues), NULL);
     }
     r.stats = *hsts_cert_store_stats(store);
     hsts_cert_store_done(store);
+    return r;
+}
+
+/* A run with cache at time t. */
+static result_t run_at(hsts_cert_cache_t *cache, const host_t *hosts, int n,
+                       time_t t)
+{
+    apr_pool_t *p;
+    hsts_cert_store_t *store;
+    result_t r;
+
+    apr_pool_create(&p, pool);
+    store = hsts_cert_store_make(p, cache);
+    if (no_threads) {
+        hsts_cert_store_no_threads(store);
+    }
+    r = check_run(p, store, hosts, n, t);
     apr_pool_destroy(p);
     return r;
 }
@@ -97,9 +103,9 @@ static result_t run(hsts_cert_cache_t *cache, const host_t *hosts, int n)
 }
 
 /*
- * A new process's run as mod_hsts makes it: the files read ahead and the
- * cache file loaded on the store's thread while the hosts are read, then
- * the checks; the cache file written at its end.
+ * A new process's run as mod_hsts makes it in apache2 -t: the files read
+ * ahead and the cache file loaded on the store's thread while the hosts
+ * are read, then the checks; the cache file written at its end.
  */
 static result_t run_ahead(const char *file, const host_t *hosts, int n,
                           hsts_cache_file_e *how)
@@ -108,7 +114,7 @@ static result_t run_ahead(const char *file, const host_t *hosts, int n,
     apr_array_header_t *paths = apr_array_make(pool, n, sizeof(char *));
     apr_pool_t *p;
     hsts_cert_store_t *store;
-    result_t r = { "", "", { 0, 0, 0, 0, 0, 0, 0, 0 } };
+    result_t r;
     const char *why = NULL;
     int i;
 
@@ -122,27 +128,8 @@ static result_t run_ahead(const char *file, const host_t *hosts, int n,
     store = hsts_cert_store_make(p, cache);
     hsts_cert_read_ahead(store, paths);
     hsts_cert_store_load(store, file);
-    for (i = 0; i < n; i++) {
-        hsts_cert_want(store, hsts_cert_get(store, hosts[i].cert,
-                                            hosts[i].chain),
-                       names_of(hosts[i].names), hosts[i].preload);
-    }
-    hsts_cert_prepare(store);
-    for (i = 0; i < n; i++) {
-        apr_array_header_t *issues = apr_array_make(p, 2,
-                                                    sizeof(hsts_issue_t));
-        hsts_cert_check(store, hsts_cert_get(store, hosts[i].cert,
-                                             hosts[i].chain),
-                        p, apr_time_from_sec(NOW), names_of(hosts[i].names),
-                        hosts[i].preload, issues);
-        r.issues = apr_pstrcat(pool, r.issues, i ? "|" : "",
-                               issues->nelts ? hsts_code_name(
-                                   ((hsts_issue_t *)issues->elts)[0].code)
-                                             : "", NULL);
-    }
+    r = check_run(p, store, hosts, n, NOW);
     *how = hsts_cert_store_loaded(store, &why);
-    r.stats = *hsts_cert_store_stats(store);
-    hsts_cert_store_done(store);
     hsts_cert_cache_save(cache, file, p, &why);
     apr_pool_destroy(p);
     return r;
@@ -457,10 +444,24 @@ static void check_ignored(const host_t *hosts, int n, const char *file,
     ok(reused(&r), apr_psprintf(pool, "%s: the new file serves", what));
 }
 
+/* Entries with a checksum that holds, but malformed. */
+static const struct {
+    void (*change)(char *body, apr_size_t *len);
+    const char *what;
+} malformed[] = {
+    { answer_2, "an answer for a name that is neither 0 nor 1" },
+    { trailing_byte, "a byte after the last entry" },
+    { more_names, "an entry count larger than the entries" },
+    { subject_and_error, "a certificate entry with an error and a subject" },
+    { other_format, "a file of another format" },
+    { other_byte_order, "a file of another byte order" },
+    { other_openssl, "a file of another OpenSSL" },
+};
+
 static void test_damaged(const host_t *hosts, int n, const char *file)
 {
     hsts_cert_cache_t *cache = hsts_cert_cache_make(pool);
-    apr_size_t len = 0;
+    apr_size_t len = 0, i;
     char *data, *copy;
 
     run(cache, hosts, n);
@@ -486,77 +487,69 @@ static void test_damaged(const host_t *hosts, int n, const char *file)
 
     /* entries with a checksum that holds, but malformed: the loader
      * takes all or nothing */
-    check_resealed(hosts, n, file, data, len, answer_2,
-                   "an answer for a name that is neither 0 nor 1");
-    check_resealed(hosts, n, file, data, len, trailing_byte,
-                   "a byte after the last entry");
-    check_resealed(hosts, n, file, data, len, more_names,
-                   "an entry count larger than the entries");
-    check_resealed(hosts, n, file, data, len, subject_and_error,
-                   "a certificate entry with an error and a subject");
-    check_resealed(hosts, n, file, data, len, other_format,
-                   "a file of another format");
-    check_resealed(hosts, n, file, data, len, other_byte_order,
-                   "a file of another byte order");
-    check_resealed(hosts, n, file, data, len, other_openssl,
-                   "a file of another OpenSSL");
+    for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+        check_resealed(hosts, n, file, data, len, malformed[i].change,
+                       malformed[i].what);
+    }
+}
+
+/*
+ * The file "name" of host, replaced by other content (same path), then
+ * put back: the new content's findings at once, in the same process and
+ * in a new one with the cache file the old content left. Returns the
+ * run after the change.
+ */
+static result_t check_changed(const char *name, const host_t *host,
+                              X509 *before, X509 *after, const char *want,
+                              const char *what, const char *file)
+{
+    hsts_cert_cache_t *cache = hsts_cert_cache_make(pool);
+    hsts_cache_file_e how;
+    result_t r, changed;
+
+    write_pem(name, before, NULL);
+    r = run(cache, host, 1);
+    is_str(r.issues, "", apr_psprintf(pool, "%s: clean before", what));
+    save(cache, file);
+
+    write_pem(name, after, NULL);
+    changed = run(cache, host, 1);
+    is_str(changed.issues, want, apr_psprintf(pool, "%s (same path): the "
+                                              "new content's findings, in "
+                                              "the same process", what));
+    r = run(loaded(file, &how), host, 1);
+    is_str(r.issues, want, apr_psprintf(pool, "%s: and in a new process "
+                                        "with the old file", what));
+    write_pem(name, before, NULL);
+    r = run(cache, host, 1);
+    is_str(r.issues, "", apr_psprintf(pool, "%s, then put back: clean "
+                                      "again", what));
+    return changed;
 }
 
 static void test_changed_cert(const char *path, X509 *good, X509 *other,
                               const char *file)
 {
     host_t host = { path, NULL, "example.com", 0 };
-    hsts_cert_cache_t *cache = hsts_cert_cache_make(pool);
-    hsts_cache_file_e how;
-    result_t r;
+    result_t r = check_changed("changing.pem", &host, good, other,
+                               "E:tls.cert.self_signed E:tls.cert.expired "
+                               "E:tls.cert.name_mismatch",
+                               "the certificate file replaced", file);
 
-    write_pem("changing.pem", good, NULL);
-    r = run(cache, &host, 1);
-    is_str(r.issues, "", "a certificate for the name: clean");
-    save(cache, file);
-
-    write_pem("changing.pem", other, NULL);
-    r = run(cache, &host, 1);
-    is_str(r.issues, "E:tls.cert.self_signed E:tls.cert.expired "
-           "E:tls.cert.name_mismatch",
-           "the file replaced (same path): the new certificate's findings, "
-           "in the same process");
     ok(r.stats.certs_parsed == 1 && r.stats.names_checked == 1,
        "... parsed, and its name asked, once");
-    r = run(loaded(file, &how), &host, 1);
-    is_str(r.issues, "E:tls.cert.self_signed E:tls.cert.expired "
-           "E:tls.cert.name_mismatch",
-           "... and in a new process with the file the old one left");
-    write_pem("changing.pem", good, NULL);
-    r = run(cache, &host, 1);
-    is_str(r.issues, "", "the old certificate back: clean again");
 }
 
 static void test_changed_chain(const char *leaf, const char *chain,
                                X509 *inter, X509 *unrelated, const char *file)
 {
     host_t host = { leaf, chain, "example.com", 1 };
-    hsts_cert_cache_t *cache = hsts_cert_cache_make(pool);
-    hsts_cache_file_e how;
-    result_t r;
+    result_t r = check_changed("changing-chain.pem", &host, inter, unrelated,
+                               "E:domain.tls.invalid_cert_chain",
+                               "the chain file replaced by another "
+                               "intermediate", file);
 
-    write_pem("changing-chain.pem", inter, NULL);
-    r = run(cache, &host, 1);
-    is_str(r.issues, "", "the intermediate in the chain file: verifies");
-    save(cache, file);
-
-    write_pem("changing-chain.pem", unrelated, NULL);
-    r = run(cache, &host, 1);
-    is_str(r.issues, "E:domain.tls.invalid_cert_chain",
-           "the chain file replaced by another intermediate: the chain "
-           "does not verify, in the same process");
     is_num(r.stats.chains_verified, 1, "... verified again");
-    r = run(loaded(file, &how), &host, 1);
-    is_str(r.issues, "E:domain.tls.invalid_cert_chain",
-           "... and in a new process with the old file");
-    write_pem("changing-chain.pem", inter, NULL);
-    r = run(cache, &host, 1);
-    is_str(r.issues, "", "the intermediate back: verifies again");
 }
 
 static void test_changed_trust(const host_t *hosts, int n, X509 *ca,
@@ -654,6 +647,30 @@ static void test_dropped(const host_t *hosts, const char *file)
     is_str(r.issues, "E:tls.cert.name_mismatch", "... and answered");
 }
 
+/* httpd's parent takes back the file its child wrote: the cache becomes
+ * the file, what the child's run dropped goes. */
+static void test_reload(const host_t *hosts, const char *file)
+{
+    hsts_cert_cache_t *parent = hsts_cert_cache_make(pool), *child;
+    hsts_cache_file_e how;
+    const char *why = NULL;
+    result_t r;
+
+    run(parent, hosts, 3);
+    save(parent, file);
+    child = loaded(file, &how);
+    run(child, hosts, 1);
+    save(child, file);
+    is_num(hsts_cert_cache_reload(parent, file, pool, &why),
+           HSTS_CACHE_FILE_LOADED, "the parent reloads the child's file");
+    r = run(parent, hosts, 3);
+    is_num(r.stats.certs_parsed, 2, "... and has what the child's run used "
+           "(the first host's certificates), not what it dropped (the two "
+           "other leaves)");
+    is_num(hsts_cert_cache_reload(parent, file, pool, &why),
+           HSTS_CACHE_FILE_UNCHANGED, "a file it read as it is: unchanged");
+}
+
 /* Many leaves of one intermediate, prepared on several threads. */
 static void test_many(const pki_t *inter, const pki_t *other_ca,
                       const char *file)
@@ -689,6 +706,13 @@ static void test_many(const pki_t *inter, const pki_t *other_ca,
     r = run(loaded(file, &how), hosts, N);
     is_str(r.issues, want, "... and the same from the file");
     ok(reused(&r), "... with nothing parsed or verified");
+
+    /* as in httpd's parent: no thread */
+    no_threads = 1;
+    r = run(hsts_cert_cache_make(pool), hosts, N);
+    no_threads = 0;
+    is_str(r.issues, want, "without threads: the same");
+    is_num(r.stats.threads, 1, "... on the calling thread alone");
 }
 
 /* What mod_hsts does in a new process: read ahead, load on a thread. */
@@ -727,7 +751,7 @@ static void test_ahead(const host_t *hosts, int n, const char *file)
            "read ahead, a file changed since: parsed (the one)");
     is_num(changed.stats.files_read_again, 1,
            "... read again for its content (the one)");
-    ok(!strncmp(changed.issues, "tls.cert.self_signed|", 21),
+    ok(!strncmp(changed.issues, "E:tls.cert.self_signed", 22),
        "... and its findings are the new content's");
 
     chmod(file, 0660);
@@ -746,21 +770,13 @@ int main(void)
     apr_initialize();
     apr_pool_create(&pool, NULL);
     pki_init(pool);
-    empty_dir = path_of("empty.d");
-    if (mkdir(empty_dir, 0700)) {
-        perror(empty_dir);
-        return 2;
-    }
+    empty_dir = make_dir("empty.d");
     file = path_of("mod_hsts-certificates.cache");
 
-    ca = make_cert("mod_hsts unit CA", NULL, 1, NOW - 10 * DAY,
-                   NOW + 3650 * DAY, EVP_sha256(), NULL);
-    other_ca = make_cert("some other CA", NULL, 1, NOW - 10 * DAY,
-                         NOW + 3650 * DAY, EVP_sha256(), NULL);
-    inter = make_cert("mod_hsts unit intermediate", NULL, 1, NOW - 10 * DAY,
-                      NOW + 1000 * DAY, EVP_sha256(), &ca);
-    other_inter = make_cert("another intermediate", NULL, 1, NOW - 10 * DAY,
-                            NOW + 1000 * DAY, EVP_sha256(), &other_ca);
+    ca = make_ca("mod_hsts unit CA", NULL);
+    other_ca = make_ca("some other CA", NULL);
+    inter = make_ca("mod_hsts unit intermediate", &ca);
+    other_inter = make_ca("another intermediate", &other_ca);
     ca_file = write_pem("ca.pem", ca.crt, NULL);
     set_trust(ca_file, empty_dir);
     {
@@ -803,6 +819,7 @@ int main(void)
                                              EVP_sha256(), &ca).crt, NULL);
     test_time(soon, file);
     test_dropped(hosts, file);
+    test_reload(hosts, file);
     test_many(&inter, &other_ca, file);
 
     unlink(file);

@@ -39,26 +39,6 @@ static hsts_cert_store_t *store_at(apr_time_t t)
 /* ------------------------------------------------------------------ */
 /* Checking                                                             */
 
-static char sev_letter(hsts_severity_e s)
-{
-    return s == HSTS_ERROR ? 'E' : s == HSTS_WARNING ? 'W' : 'I';
-}
-
-/* The issues as "E:code W:code ..." ("" if none). */
-static const char *issues_str(const apr_array_header_t *issues)
-{
-    const hsts_issue_t *all = (const hsts_issue_t *)issues->elts;
-    const char *s = "";
-    int i;
-
-    for (i = 0; i < issues->nelts; i++) {
-        s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
-                         sev_letter(all[i].severity),
-                         hsts_code_name(all[i].code));
-    }
-    return s;
-}
-
 /* The message of the first issue with code, or NULL. */
 static const char *message_of(const apr_array_header_t *issues,
                               const char *code)
@@ -126,19 +106,12 @@ int main(void)
     apr_initialize();
     apr_pool_create(&pool, NULL);
     pki_init(pool);
-    empty_dir = path_of("empty.d");
-    if (mkdir(empty_dir, 0700)) {
-        perror(empty_dir);
-        return 2;
-    }
+    empty_dir = make_dir("empty.d");
 
     /* the PKI */
-    ca = make_cert("mod_hsts unit CA", NULL, 1, NOW - 10 * DAY,
-                   NOW + 3650 * DAY, EVP_sha256(), NULL);
-    other_ca = make_cert("some other CA", NULL, 1, NOW - 10 * DAY,
-                         NOW + 3650 * DAY, EVP_sha256(), NULL);
-    inter = make_cert("mod_hsts unit intermediate", NULL, 1, NOW - 10 * DAY,
-                      NOW + 1000 * DAY, EVP_sha256(), &ca);
+    ca = make_ca("mod_hsts unit CA", NULL);
+    other_ca = make_ca("some other CA", NULL);
+    inter = make_ca("mod_hsts unit intermediate", &ca);
     inter_sha1 = make_cert("mod_hsts SHA-1 intermediate", NULL, 1,
                            NOW - 10 * DAY, NOW + 1000 * DAY, EVP_sha1(), &ca);
     root_sha1 = make_cert("old SHA-1 root", NULL, 1, NOW - 10 * DAY,
