@@ -591,12 +591,57 @@ static void check_sha1(const hsts_cert_t *cert, apr_pool_t *p,
     }
 }
 
+/* Where the intermediates go, for the messages: "in
+ * SSLCertificateChainFile F" or "after the certificate in
+ * SSLCertificateFile". */
+static const char *chain_place(const hsts_cert_t *cert, apr_pool_t *p)
+{
+    return cert->chain_file
+           ? apr_pstrcat(p, "in SSLCertificateChainFile ", cert->chain_file,
+                         NULL)
+           : "after the certificate in SSLCertificateFile";
+}
+
+/* A chain that verifies, dates aside: whether the certificates above the
+ * leaf are valid now (an expired intermediate or root fails the chain
+ * for browsers and for the preload checker, as an invalid one does). */
+static void check_issuer_dates(const hsts_cert_t *cert, apr_pool_t *p,
+                               apr_time_t now, const hsts_verdict_t *v,
+                               apr_array_header_t *issues)
+{
+    apr_int64_t t = (apr_int64_t)apr_time_sec(now);
+    const char *which, *when;
+
+    if (v->issuers_until <= t) {
+        which = v->until_subject;
+        when = apr_pstrcat(p, "expired on ",
+                           hsts_date_text(p, v->issuers_until), NULL);
+    }
+    else if (v->issuers_from > t) {
+        which = v->from_subject;
+        when = apr_pstrcat(p, "is not valid before ",
+                           hsts_date_text(p, v->issuers_from), NULL);
+    }
+    else {
+        return;
+    }
+    hsts_issue_add(issues, HSTS_C_DOMAIN_TLS_INVALID_CERT_CHAIN,
+                   apr_psprintf(p, "The certificate %s (%s) verifies against "
+                                "the system's trusted CAs only through %s, "
+                                "which %s: browsers and the preload list "
+                                "reject the chain. Configure the issuer's "
+                                "current intermediate certificates %s (or, "
+                                "for a root, update the system's trusted "
+                                "CAs).", cert->cert_file, cert->leaf->subject,
+                                which, when, chain_place(cert, p)));
+}
+
 void hsts_cert_check(hsts_cert_store_t *store, hsts_cert_t *cert,
                      apr_pool_t *p, apr_time_t now,
                      const apr_array_header_t *names, int preload,
                      apr_array_header_t *issues)
 {
-    const char *verdict;
+    const hsts_verdict_t *verdict;
 
     (void)store;
     hsts_cert_resolve(cert, 1);
@@ -610,7 +655,10 @@ void hsts_cert_check(hsts_cert_store_t *store, hsts_cert_t *cert,
         return;
     }
     verdict = hsts_verdict_of(cert);
-    if (*verdict) {
+    if (!*verdict->error) {
+        check_issuer_dates(cert, p, now, verdict, issues);
+    }
+    else {
         /* the chain is in SSLCertificateChainFile when one is set */
         hsts_issue_add(issues, HSTS_C_DOMAIN_TLS_INVALID_CERT_CHAIN,
                        apr_psprintf(p, "The certificate %s (%s) does not "
@@ -618,15 +666,10 @@ void hsts_cert_check(hsts_cert_store_t *store, hsts_cert_t *cert,
                                     "with its configured chain%s%s (%s), and "
                                     "the preload list requires a publicly "
                                     "trusted chain. Configure the "
-                                    "intermediate certificates %s%s.",
+                                    "intermediate certificates %s.",
                                     cert->cert_file, cert->leaf->subject,
                                     cert->chain_file ? " in " : "",
                                     cert->chain_file ? cert->chain_file : "",
-                                    verdict,
-                                    cert->chain_file
-                                    ? "in SSLCertificateChainFile "
-                                    : "after the certificate in "
-                                      "SSLCertificateFile",
-                                    cert->chain_file ? cert->chain_file : ""));
+                                    verdict->error, chain_place(cert, p)));
     }
 }

@@ -38,6 +38,10 @@
  */
 typedef struct hsts_cert_cache_t hsts_cert_cache_t;
 
+/* The version of what the cache holds, in memory and in its file: a
+ * cache of another version is not used. */
+#define HSTS_CERT_CACHE_FORMAT 4
+
 /* A cache whose memory is its own (returned when entries are dropped),
  * below p. */
 hsts_cert_cache_t *hsts_cert_cache_make(apr_pool_t *p);

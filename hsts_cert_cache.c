@@ -209,7 +209,7 @@ static const void *copy_value(apr_pool_t *p, int kind, const void *value)
     case HSTS_CACHE_CERT:
         return hsts_cert_facts_copy(p, value);
     case HSTS_CACHE_VERDICT:
-        return apr_pstrdup(p, value);
+        return hsts_verdict_copy(p, value);
     default:
         return NULL;
     }
@@ -380,7 +380,7 @@ void hsts_cache_run_end(hsts_cert_cache_t *c)
  * bytes; NO_STRING for none) and its bytes.                            */
 
 #define MAGIC "mod_hsts certificate cache\n"
-#define FORMAT 3
+#define FORMAT HSTS_CERT_CACHE_FORMAT
 #define BYTE_ORDER_MARK 0x01020304u
 #define NO_STRING 0xffffu
 #define MAX_FILE (APR_INT64_C(512) * 1024 * 1024)
@@ -442,7 +442,12 @@ static void put_entry(out_t *o, int kind, const entry_t *e)
         put_string(o, f->subject);
     }
     else {
-        put_string(o, e->value);
+        const hsts_verdict_t *v = e->value;
+        put_string(o, v->error);
+        put_i64(o, v->issuers_from);
+        put_i64(o, v->issuers_until);
+        put_string(o, v->from_subject);
+        put_string(o, v->until_subject);
     }
 }
 
@@ -673,12 +678,19 @@ static const void *get_cert_entry(in_t *in)
 
 static const void *get_verdict_entry(in_t *in)
 {
-    const char *verdict = get_string(in);
+    hsts_verdict_t *v = apr_pcalloc(in->pool, sizeof(*v));
 
-    if (!verdict) {
+    v->error = get_string(in);
+    v->issuers_from = get_i64(in);
+    v->issuers_until = get_i64(in);
+    v->from_subject = get_string(in);
+    v->until_subject = get_string(in);
+    /* a date that bounds the chain is someone's */
+    if (!v->error || (v->issuers_from != APR_INT64_MIN && !v->from_subject)
+        || (v->issuers_until != APR_INT64_MAX && !v->until_subject)) {
         in->ok = 0;
     }
-    return verdict;
+    return v;
 }
 
 /* An answer for a name, after its certificate's digest: the entry's

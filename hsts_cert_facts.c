@@ -262,6 +262,51 @@ hsts_cert_facts_t *hsts_cert_facts_copy(apr_pool_t *p,
     return c;
 }
 
+/* ------------------------------------------------------------------ */
+/* Verdicts                                                             */
+
+hsts_verdict_t *hsts_verdict_make(apr_pool_t *p, const char *error)
+{
+    hsts_verdict_t *v = apr_pcalloc(p, sizeof(*v));
+
+    v->error = apr_pstrdup(p, error);
+    v->issuers_from = APR_INT64_MIN;
+    v->issuers_until = APR_INT64_MAX;
+    return v;
+}
+
+void hsts_verdict_issuer(apr_pool_t *p, hsts_verdict_t *v, X509 *x)
+{
+    apr_int64_t from, until;
+    unsigned int bits = date_of(X509_get0_notBefore(x), &from,
+                                HSTS_CF_NOT_BEFORE);
+    char buf[256];
+    const char *subject = NULL;
+
+    X509_NAME_oneline(X509_get_subject_name(x), buf, sizeof(buf));
+    if ((bits & HSTS_CF_NOT_BEFORE) && from > v->issuers_from) {
+        v->issuers_from = from;
+        v->from_subject = subject = apr_pstrdup(p, buf);
+    }
+    bits = date_of(X509_get0_notAfter(x), &until, HSTS_CF_NOT_AFTER);
+    if ((bits & HSTS_CF_NOT_AFTER) && until < v->issuers_until) {
+        v->issuers_until = until;
+        v->until_subject = subject ? subject : apr_pstrdup(p, buf);
+    }
+}
+
+hsts_verdict_t *hsts_verdict_copy(apr_pool_t *p, const hsts_verdict_t *v)
+{
+    hsts_verdict_t *c = apr_pmemdup(p, v, sizeof(*v));
+
+    c->error = apr_pstrdup(p, v->error);
+    c->from_subject = apr_pstrdup(p, v->from_subject);
+    c->until_subject = v->until_subject == v->from_subject
+                       ? c->from_subject
+                       : apr_pstrdup(p, v->until_subject);
+    return c;
+}
+
 hsts_file_facts_t *hsts_file_facts_copy(apr_pool_t *p,
                                         const hsts_file_facts_t *f)
 {

@@ -98,6 +98,30 @@ hsts_cert_facts_t *hsts_cert_facts_of(apr_pool_t *p, X509 *x,
  * address, bracketed or not): X509_check_ip_asc(), X509_check_host(). */
 int hsts_x509_covers(X509 *x, const char *name);
 
+/*
+ * A chain's verdict: "" when the leaf verifies with its chain, dates
+ * aside, else OpenSSL's reason. Dates are not part of it, so that it
+ * can be kept: the leaf's have findings of their own, and the
+ * certificates above the leaf in the chain that verified (intermediates
+ * and root) leave the time they are all valid in, compared with the
+ * clock at every run.
+ */
+typedef struct {
+    const char *error;
+    apr_int64_t issuers_from;       /* the latest notBefore above the leaf */
+    apr_int64_t issuers_until;      /* the earliest notAfter */
+    const char *from_subject;       /* whose they are (NULL: none above */
+    const char *until_subject;      /* the leaf has dates) */
+} hsts_verdict_t;
+
+/* A verdict of error with no dates above the leaf. */
+hsts_verdict_t *hsts_verdict_make(apr_pool_t *p, const char *error);
+
+/* Narrows v's window to the dates of x, a certificate above the leaf. */
+void hsts_verdict_issuer(apr_pool_t *p, hsts_verdict_t *v, X509 *x);
+
+hsts_verdict_t *hsts_verdict_copy(apr_pool_t *p, const hsts_verdict_t *v);
+
 /* A date of the facts as ASN1_TIME_print() writes it. */
 const char *hsts_date_text(apr_pool_t *p, apr_int64_t secs);
 
@@ -112,7 +136,7 @@ hsts_file_facts_t *hsts_file_facts_copy(apr_pool_t *p,
 typedef enum {
     HSTS_CACHE_FILE = 0,            /* hsts_file_facts_t, by content */
     HSTS_CACHE_CERT,                /* hsts_cert_facts_t, by DER */
-    HSTS_CACHE_VERDICT,             /* const char * ("" verifies), by
+    HSTS_CACHE_VERDICT,             /* hsts_verdict_t, by
                                      * hsts_verdict_key() */
     HSTS_CACHE_KINDS
 } hsts_cache_kind_e;
@@ -214,7 +238,7 @@ struct hsts_cert_t {
     hsts_digest_t chain_key;        /* the untrusted digests */
     hsts_digest_t verdict_key;      /* the files' contents, the trust
                                      * store */
-    const char *verdict;            /* NULL until known; "" verifies */
+    const hsts_verdict_t *verdict;  /* NULL until known */
 };
 
 struct hsts_cert_store_t {
@@ -304,7 +328,7 @@ X509 *hsts_store_x509(hsts_cert_store_t *store, const hsts_digest_t *digest);
 void hsts_verdict_key(hsts_cert_t *cert);
 
 /* cert's verdict, worked out now if not known. */
-const char *hsts_verdict_of(hsts_cert_t *cert);
+const hsts_verdict_t *hsts_verdict_of(hsts_cert_t *cert);
 
 /* The identity of OpenSSL's default trust store as it is now: its file
  * and directories, by name and content. */

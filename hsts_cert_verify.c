@@ -273,6 +273,7 @@ static void chain_key(hsts_cert_t *cert)
 typedef struct {
     X509 *issuer;
     X509_STORE *partial;
+    hsts_verdict_t *verified;       /* the dates of the issuer and above */
     int tries;                      /* leaves that did not seed it */
 } seed_t;
 
@@ -312,33 +313,56 @@ static X509 *seed_issuer(X509_STORE_CTX *ctx)
     return sk_X509_value(chain, 1);
 }
 
-/* Verifies leaf with the store, dates aside; "" when it verifies, else
- * OpenSSL's reason. With issuer, *issuer gets the leaf's issuer (up-
- * referenced) when the verified chain can seed. */
-static const char *verify(X509_STORE *store, X509 *leaf,
-                          STACK_OF(X509) *untrusted, unsigned long flags,
-                          X509 **issuer)
+/* The dates above the leaf of the chain that verified. */
+static void chain_dates(apr_pool_t *p, hsts_verdict_t *v,
+                        X509_STORE_CTX *ctx)
+{
+    STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+    int i;
+
+    for (i = 1; chain && i < sk_X509_num(chain); i++) {
+        hsts_verdict_issuer(p, v, sk_X509_value(chain, i));
+    }
+}
+
+/*
+ * Verifies leaf with the store, dates aside (which chain OpenSSL builds
+ * does not depend on the time then, so the verdict can be kept). With
+ * issuer, *issuer gets the leaf's issuer (up-referenced) when the
+ * verified chain can seed. The dates of a chain that verifies are taken
+ * from above the leaf (with PARTIAL_CHAIN, a seed's store, the seed has
+ * them).
+ */
+static hsts_verdict_t *verify(apr_pool_t *p, X509_STORE *store, X509 *leaf,
+                              STACK_OF(X509) *untrusted, unsigned long flags,
+                              X509 **issuer)
 {
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-    const char *result = "";
+    hsts_verdict_t *v;
 
     if (!store || !ctx || !X509_STORE_CTX_init(ctx, store, leaf, untrusted)) {
-        result = "the check could not run";
+        v = hsts_verdict_make(p, "the check could not run");
     }
     else {
         X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME | flags);
         X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
         if (X509_verify_cert(ctx) != 1) {
-            result = X509_verify_cert_error_string(
-                X509_STORE_CTX_get_error(ctx));
+            v = hsts_verdict_make(p, X509_verify_cert_error_string(
+                                         X509_STORE_CTX_get_error(ctx)));
         }
-        else if (issuer && (*issuer = seed_issuer(ctx)) != NULL) {
-            X509_up_ref(*issuer);
+        else {
+            v = hsts_verdict_make(p, "");
+            if (!(flags & X509_V_FLAG_PARTIAL_CHAIN)) {
+                chain_dates(p, v, ctx);
+            }
+            if (issuer && (*issuer = seed_issuer(ctx)) != NULL) {
+                X509_up_ref(*issuer);
+            }
         }
     }
     X509_STORE_CTX_free(ctx);
     ERR_clear_error();
-    return result;
+    return v;
 }
 
 static void seed_free(seed_t *seed)
@@ -349,10 +373,14 @@ static void seed_free(seed_t *seed)
     seed->issuer = NULL;
 }
 
-static void plant(seed_t *seed, X509 *issuer)
+/* verified: the verdict of the leaf that seeds, whose dates above it
+ * are the issuer's and above. */
+static void plant(apr_pool_t *p, seed_t *seed, X509 *issuer,
+                  const hsts_verdict_t *verified)
 {
     seed->partial = X509_STORE_new();
     seed->issuer = issuer;
+    seed->verified = hsts_verdict_copy(p, verified);
     if (!seed->partial || !X509_STORE_add_cert(seed->partial, issuer)) {
         seed_free(seed);
     }
@@ -369,8 +397,9 @@ typedef struct {
  * The verdict on leaf with cert's chain. Seeds are read by any thread
  * but planted (may_seed) only by the one that owns the store.
  */
-static const char *verdict_for(hsts_cert_t *cert, X509 *leaf, int may_seed,
-                               tally_t *tally)
+static const hsts_verdict_t *verdict_for(apr_pool_t *p, hsts_cert_t *cert,
+                                          X509 *leaf, int may_seed,
+                                          tally_t *tally)
 {
     hsts_cert_store_t *s = cert->store;
     seed_t *seed = cert->chain_keyed ? apr_hash_get(s->seeds,
@@ -379,15 +408,15 @@ static const char *verdict_for(hsts_cert_t *cert, X509 *leaf, int may_seed,
                                      : NULL;
     STACK_OF(X509) *untrusted;
     X509 *issuer = NULL;
-    const char *result;
+    hsts_verdict_t *result;
     int i;
 
     if (seed && seed->partial
         && X509_check_issued(seed->issuer, leaf) == X509_V_OK
-        && !*verify(seed->partial, leaf, NULL, X509_V_FLAG_PARTIAL_CHAIN,
-                    NULL)) {
+        && !*verify(p, seed->partial, leaf, NULL, X509_V_FLAG_PARTIAL_CHAIN,
+                    NULL)->error) {
         tally->short_++;
-        return "";
+        return seed->verified;
     }
     untrusted = sk_X509_new_null();
     for (i = 0; untrusted && i < cert->n_untrusted; i++) {
@@ -399,7 +428,8 @@ static const char *verdict_for(hsts_cert_t *cert, X509 *leaf, int may_seed,
     }
     may_seed = may_seed && cert->chain_keyed
                && (!seed || (!seed->partial && seed->tries < SEED_TRIES));
-    result = verify(s->trust, leaf, untrusted, 0, may_seed ? &issuer : NULL);
+    result = verify(p, s->trust, leaf, untrusted, 0,
+                    may_seed ? &issuer : NULL);
     tally->full++;
     sk_X509_free(untrusted);
     if (may_seed) {
@@ -410,7 +440,7 @@ static const char *verdict_for(hsts_cert_t *cert, X509 *leaf, int may_seed,
                          HSTS_DIGEST_LEN, seed);
         }
         if (issuer) {
-            plant(seed, issuer);
+            plant(s->pool, seed, issuer, result);
         }
         else {
             seed->tries++;
@@ -450,18 +480,19 @@ void hsts_verify_free(hsts_cert_store_t *s)
     s->trust_loaded = 0;
 }
 
-static const char *keep_verdict(hsts_cert_t *cert, const char *verdict)
+static const hsts_verdict_t *keep_verdict(hsts_cert_t *cert,
+                                          const hsts_verdict_t *verdict)
 {
     hsts_cert_store_t *s = cert->store;
 
     if (s->trust_moved || !cert->keyed) {
-        return apr_pstrdup(s->pool, verdict);
+        return hsts_verdict_copy(s->pool, verdict);
     }
     return hsts_cache_put(s->cache, HSTS_CACHE_VERDICT, &cert->verdict_key,
                           verdict);
 }
 
-const char *hsts_verdict_of(hsts_cert_t *cert)
+const hsts_verdict_t *hsts_verdict_of(hsts_cert_t *cert)
 {
     hsts_cert_store_t *s = cert->store;
     const hsts_der_t *der;
@@ -470,18 +501,24 @@ const char *hsts_verdict_of(hsts_cert_t *cert)
     tally_t tally = { 0, 0 };
 
     hsts_verdict_key(cert);
-    if (cert->verdict || !cert->leaf_digest) {
-        return cert->verdict ? cert->verdict : "the certificate does not parse";
+    if (!cert->verdict && !cert->leaf_digest) {
+        cert->verdict = hsts_verdict_make(s->pool,
+                                          "the certificate does not parse");
+    }
+    if (cert->verdict) {
+        return cert->verdict;
     }
     ready_chain(cert);
     der = hsts_store_der(s, cert->leaf_digest);
     leaf = der ? hsts_der_parse(s->pool, der, &error) : NULL;
     if (!leaf) {
         /* its file changed since this run read it: the next run sees it */
-        cert->verdict = "the file changed while the lint read it";
+        cert->verdict = hsts_verdict_make(s->pool, "the file changed while "
+                                                   "the lint read it");
         return cert->verdict;
     }
-    cert->verdict = keep_verdict(cert, verdict_for(cert, leaf, 1, &tally));
+    cert->verdict = keep_verdict(cert, verdict_for(s->pool, cert, leaf, 1,
+                                                   &tally));
     X509_free(leaf);
     s->stats.chains_verified += tally.full + tally.short_;
     s->stats.chains_short += tally.short_;
@@ -504,7 +541,7 @@ typedef struct {
     int parsed;
     hsts_cert_facts_t *facts;
     unsigned char *covers;          /* per name */
-    const char **verdicts;
+    const hsts_verdict_t **verdicts;
     tally_t tally;
 } task_t;
 
@@ -523,12 +560,12 @@ static void run_task(task_t *t, apr_pool_t *p)
         t->covers[i] = (unsigned char)hsts_x509_covers(
             x, APR_ARRAY_IDX(t->names, i, const char *));
     }
-    t->verdicts = apr_pcalloc(p, sizeof(const char *)
+    t->verdicts = apr_pcalloc(p, sizeof(*t->verdicts)
                                  * (apr_size_t)(t->certs->nelts + 1));
     for (i = 0; x && i < t->certs->nelts; i++) {
-        t->verdicts[i] = apr_pstrdup(p, verdict_for(
-            APR_ARRAY_IDX(t->certs, i, hsts_cert_t *), x, t->may_seed,
-            &t->tally));
+        t->verdicts[i] = verdict_for(p, APR_ARRAY_IDX(t->certs, i,
+                                                      hsts_cert_t *),
+                                     x, t->may_seed, &t->tally);
     }
     X509_free(x);
 }

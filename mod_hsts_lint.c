@@ -69,7 +69,9 @@ typedef struct {
 
 static hsts_cert_cache_t *cert_cache(server_rec *main_server)
 {
-    static const char key[] = "mod_hsts-certificate-cache";
+    /* versioned: a graceful restart may load a newer module */
+    static const char key[] = "mod_hsts-certificate-cache-"
+                              APR_STRINGIFY(HSTS_CERT_CACHE_FORMAT);
     retained_t *r = ap_retained_data_get(key);
 
     if (!r) {

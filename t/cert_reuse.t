@@ -26,7 +26,7 @@ use HSTS::Lint qw(pki vhost tls_vhost findings said);
 use HSTS::Util qw(read_file write_file);
 
 HSTS::Clock::lib_or_fail();
-plan tests => 85;
+plan tests => 86;
 
 my $pki = pki();
 my $dir = HSTS::Httpd::new_dir();
@@ -52,6 +52,18 @@ my %cert = (
                             sans => ['example.com', 'www.example.com'],
                             not_before => $now + 86400 + 43200),
 );
+# Leaves whose intermediate (after them in the file) ends a day and a
+# half from now, or begins then: their chains verify, dates aside.
+for my $when (['inter_ends', not_after => $now + 86400 + 43200],
+              ['inter_starts', not_before => $now + 86400 + 43200]) {
+    my ($name, %dates) = @$when;
+    my $inter = make_intermediate(catfile($dir, $name), ca => $pki->{ca},
+                                  cn => "intermediate $name", %dates);
+    my $leaf = make_cert(catfile($dir, 'certs'), $name, ca => $inter,
+                         sans => ['example.com', 'www.example.com']);
+    $cert{$name} = { text => read_file($leaf->{crt}) . read_file($inter->{crt}),
+                     key => $leaf->{key} };
+}
 # via_inter's leaf, alone and with the wrong intermediate after it
 $cert{leaf_only} = { crt => $pki->{via_inter}{crt},
                      key => $pki->{via_inter}{key} };
@@ -218,20 +230,34 @@ sub findings_are {
 # 3. Time: the same files, the server's clock moved between generations.
 {
     my $clock = HSTS::Clock->new(HSTS::Httpd::new_dir());
-    my @sites = ($cert{month}, $cert{soon_valid});
+    my @sites = ($cert{month}, $cert{soon_valid}, site('inter_ends'),
+                 site('inter_starts'));
+    install($sites[2], $cert{inter_ends});
+    install($sites[3], $cert{inter_starts});
+    my $bad_chain = ['domain.tls.invalid_cert_chain'];
     my ($server, $hosts) = serve({ %{ $clock->env }, %trusted }, @sites);
-    findings_are($hosts, \@sites, [[], ['tls.cert.not_yet_valid']],
-                 '31 days left: no finding; not valid yet: reported',
+    findings_are($hosts, \@sites,
+                 [[], ['tls.cert.not_yet_valid'], [], $bad_chain],
+                 '31 days left: no finding; not valid yet: reported; an '
+                 . 'intermediate not valid yet: invalid chain',
                  $server->lines);
-    findings_are($hosts, \@sites, [[], ['tls.cert.not_yet_valid']],
+    findings_are($hosts, \@sites,
+                 [[], ['tls.cert.not_yet_valid'], [], $bad_chain],
                  'a graceful restart the same day: the same',
                  $server->graceful);
     $clock->set(2);
-    findings_are($hosts, \@sites, [['tls.cert.expires_soon'], []],
-                 'two days later, 29 days left: expires soon; valid now',
-                 $server->graceful);
+    my @two_days = $server->graceful;
+    findings_are($hosts, \@sites,
+                 [['tls.cert.expires_soon'], [], $bad_chain, []],
+                 'two days later, 29 days left: expires soon; valid now; '
+                 . 'the intermediate ended: invalid chain; the other began',
+                 @two_days);
+    like(join('', @two_days),
+         qr/\Q$sites[2]{crt}\E .*only through \S*CN=intermediate inter_ends, which expired on /,
+         'the expired intermediate is named, with its date');
     $clock->set(33);
-    findings_are($hosts, \@sites, [['tls.cert.expired'], []],
+    findings_are($hosts, \@sites,
+                 [['tls.cert.expired'], [], $bad_chain, []],
                  '33 days later: expired', $server->graceful);
     $server->stop;
     no_crash($server, 'moved clock: no child crashed');

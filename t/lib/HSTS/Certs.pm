@@ -110,8 +110,9 @@ CNF
 }
 
 # An intermediate CA in $dir, signed by $opt{ca} (a make_ca() result)
-# with $opt{digest} (sha256 | sha1): usable as the ca of make_cert, and
-# its crt as the chain of the certificates it signs.
+# with $opt{digest} (sha256 | sha1), valid from $opt{not_before} (a day
+# ago) until $opt{not_after} (3 years on): usable as the ca of make_cert,
+# and its crt as the chain of the certificates it signs.
 sub make_intermediate {
     my ($dir, %opt) = @_;
     my $cn = $opt{cn} // 'mod_hsts test intermediate';
@@ -119,7 +120,9 @@ sub make_intermediate {
     $dir = rel2abs($dir);
     my $cert = make_cert($dir, 'intermediate', ca => $opt{ca}, is_ca => 1,
                          sans => [$cn], digest => $opt{digest} // 'sha256',
-                         not_after => time + 3 * 365 * 86400);
+                         not_before => $opt{not_before},
+                         not_after => $opt{not_after}
+                                      // time + 3 * 365 * 86400);
     write_file(catfile($dir, 'index.txt'), '');
     write_file(catfile($dir, 'serial'),
                sprintf("%06X\n", 4096 + int(rand(1 << 20))));
