@@ -623,6 +623,78 @@ static void test_time(const char *path, const char *file)
            "before its start, same cache: not_yet_valid");
 }
 
+/*
+ * An intermediate's dates are judged at every run, as the leaf's are: a
+ * verdict cached while it was valid does not stand once it has expired,
+ * in the same process or in a new one with the cache file. Its leaves
+ * start before it does, so that only its dates are out at NOW - 15 days.
+ */
+static void test_chain_time(const pki_t *ca, const char *file)
+{
+    pki_t inter = make_cert("Short-lived Intermediate CA", NULL, 1,
+                            NOW - 10 * DAY, NOW + 10 * DAY, EVP_sha256(), ca);
+    pki_t a = make_cert("example.com", "DNS:example.com", 0, NOW - 20 * DAY,
+                        NOW + 365 * DAY, EVP_sha256(), &inter);
+    pki_t b = make_cert("example.org", "DNS:example.org", 0, NOW - 20 * DAY,
+                        NOW + 365 * DAY, EVP_sha256(), &inter);
+    pki_t c = make_cert("example.net", "DNS:example.net", 0, NOW - 20 * DAY,
+                        NOW + 365 * DAY, EVP_sha256(), &inter);
+    host_t hosts[3];
+    const char *invalid = "E:domain.tls.invalid_cert_chain|"
+                          "E:domain.tls.invalid_cert_chain|"
+                          "E:domain.tls.invalid_cert_chain";
+    hsts_cert_cache_t *cache = hsts_cert_cache_make(pool);
+    hsts_cache_file_e how;
+    result_t r;
+
+    hosts[0] = (host_t){ write_pem("short-a.pem", a.crt, inter.crt, NULL),
+                         NULL, "example.com", 1 };
+    hosts[1] = (host_t){ write_pem("short-b.pem", b.crt, NULL),
+                         write_pem("short-chain.pem", inter.crt, NULL),
+                         "example.org", 1 };
+    hosts[2] = (host_t){ write_pem("short-c.pem", c.crt, inter.crt, NULL),
+                         NULL, "example.net", 1 };
+
+    r = run_at(cache, hosts, 3, NOW);
+    is_str(r.issues, "||", "intermediate valid 10 more days: clean");
+    ok(r.stats.chains_verified > 0, "... the chains verified");
+    save(cache, file);
+
+    r = run_at(cache, hosts, 3, NOW + 11 * DAY);
+    is_str(r.issues, invalid, "a day after the intermediate expired, same "
+           "cache: invalid_cert_chain for each of its leaves");
+    is_num(r.stats.chains_verified, 0, "... from the cached verdicts (no "
+           "chain verified)");
+    ok(strstr(r.messages, "CN=Short-lived Intermediate CA")
+       && strstr(r.messages, "Jan 11 00:00:00 2026 GMT")
+       && strstr(r.messages, "expired"),
+       "... the message names the intermediate, its date, and says it "
+       "expired");
+
+    r = run_at(loaded(file, &how), hosts, 3, NOW + 11 * DAY);
+    is_str(r.issues, invalid, "... and in a new process with the file "
+           "written while it was valid");
+    ok(r.stats.chains_verified == 0 && r.stats.certs_parsed == 0,
+       "... from the file (nothing parsed or verified)");
+    ok(strstr(r.messages, "CN=Short-lived Intermediate CA")
+       && strstr(r.messages, "Jan 11 00:00:00 2026 GMT"),
+       "... in words that name the intermediate and its date");
+
+    r = run_at(cache, hosts, 3, NOW);
+    is_str(r.issues, "||", "back at NOW, same cache: clean again");
+
+    r = run_at(cache, hosts, 3, NOW - 15 * DAY);
+    is_str(r.issues, invalid, "before the intermediate's start, same "
+           "cache: invalid_cert_chain");
+    is_num(r.stats.chains_verified, 0, "... from the cached verdicts");
+    ok(strstr(r.messages, "CN=Short-lived Intermediate CA")
+       && strstr(r.messages, "Dec 22 00:00:00 2025 GMT")
+       && (strstr(r.messages, "not valid before")
+           || strstr(r.messages, "not yet valid")),
+       "... the message names the intermediate and the date it is valid "
+       "from");
+}
+
 /* What a run does not use is dropped, and not written to the file. */
 static void test_dropped(const host_t *hosts, const char *file)
 {
@@ -818,6 +890,7 @@ int main(void)
                                              0, NOW, NOW + 40 * DAY,
                                              EVP_sha256(), &ca).crt, NULL);
     test_time(soon, file);
+    test_chain_time(&ca, file);
     test_dropped(hosts, file);
     test_reload(hosts, file);
     test_many(&inter, &other_ca, file);

@@ -88,6 +88,180 @@ static void set_trust(const char *ca_file, const char *ca_dir)
 }
 
 /* ------------------------------------------------------------------ */
+/* The dates of the chain above the leaf                                */
+
+/* Whether the message of the host's invalid_cert_chain names who (the
+ * certificate out of its dates), the file, the date and what is wrong
+ * ("expired", or not valid yet). */
+static int says_out_of_dates(const apr_array_header_t *issues,
+                             const char *cert, const char *who,
+                             const char *date, int expired)
+{
+    const char *m = message_of(issues, "domain.tls.invalid_cert_chain");
+    int says = m && strstr(m, cert) && strstr(m, who) && strstr(m, date)
+               && (expired ? strstr(m, "expired") != NULL
+                           : strstr(m, "not valid before") != NULL
+                             || strstr(m, "not yet valid") != NULL);
+
+    if (m && !says) {
+        printf("# message: %s\n", m);
+    }
+    return says;
+}
+
+/* Two leaves of the expired intermediate old: the second is verified
+ * against the intermediate the first verified (one signature), and the
+ * dates still count. */
+static void test_two_leaves(const pki_t *old)
+{
+    const char *a = write_pem("old-two-a.pem",
+                              make_leaf("example.com", "DNS:example.com",
+                                        old).crt, old->crt, NULL);
+    const char *b = write_pem("old-two-b.pem",
+                              make_leaf("example.org", "DNS:example.org",
+                                        old).crt, old->crt, NULL);
+    hsts_cert_store_t *c = store_at(apr_time_from_sec(NOW));
+    apr_array_header_t *issues;
+
+    issues = run(c, a, NULL, "example.com", 1);
+    is_str(issues_str(issues), "E:domain.tls.invalid_cert_chain",
+           "two leaves of one expired intermediate: the first, "
+           "invalid_cert_chain");
+    issues = run(c, b, NULL, "example.org", 1);
+    is_num(hsts_cert_store_stats(c)->chains_short, 1,
+           "... the second verified against the intermediate already "
+           "verified");
+    is_str(issues_str(issues), "E:domain.tls.invalid_cert_chain",
+           "... and invalid_cert_chain too");
+    ok(says_out_of_dates(issues, b, "CN=Old Intermediate CA",
+                         "Dec 31 00:00:00 2025 GMT", 1),
+       "... naming the intermediate");
+}
+
+/*
+ * Chains verify dates aside, but the preload checker refuses a chain with
+ * an intermediate out of its dates: invalid_cert_chain, at NOW, whatever
+ * the verdict cached says. The CAs' names say neither "expired" nor
+ * "valid", so that the messages' words are the checker's.
+ */
+static void test_intermediate_dates(const pki_t *ca, const pki_t *inter)
+{
+    pki_t old = make_cert("Old Intermediate CA", NULL, 1, NOW - 400 * DAY,
+                          NOW - DAY, EVP_sha256(), ca);
+    pki_t early = make_cert("Early Intermediate CA", NULL, 1, NOW + DAY,
+                            NOW + 1000 * DAY, EVP_sha256(), ca);
+    pki_t leaf = make_leaf("example.com", "DNS:example.com", &old);
+    const char *old_chained = write_pem("old-chained.pem", leaf.crt, old.crt,
+                                        NULL);
+    const char *old_leaf = write_pem("old-leaf.pem", leaf.crt, NULL);
+    const char *old_file = write_pem("old-inter.pem", old.crt, NULL);
+    const char *early_chained = write_pem("early-chained.pem",
+                                          make_leaf("example.com",
+                                                    "DNS:example.com",
+                                                    &early).crt,
+                                          early.crt, NULL);
+    const char *expired_leaf = write_pem("expired-leaf-chained.pem",
+                                         make_cert("example.com",
+                                                   "DNS:example.com", 0,
+                                                   NOW - 400 * DAY, NOW - 60,
+                                                   EVP_sha256(),
+                                                   inter).crt,
+                                         inter->crt, NULL);
+    /* a stale certificate after the chain that verification does not use */
+    const char *stale_extra = write_pem("stale-extra.pem",
+                                        make_leaf("example.com",
+                                                  "DNS:example.com",
+                                                  inter).crt,
+                                        inter->crt, old.crt, NULL);
+    hsts_cert_store_t *c = store_at(apr_time_from_sec(NOW));
+    apr_array_header_t *issues;
+
+    check(c, old_chained, NULL, "example.com", 1,
+          "E:domain.tls.invalid_cert_chain",
+          "preload, intermediate after the leaf in SSLCertificateFile "
+          "expired a day ago: invalid_cert_chain");
+    issues = run(c, old_chained, NULL, "example.com", 1);
+    ok(says_out_of_dates(issues, old_chained, "CN=Old Intermediate CA",
+                         "Dec 31 00:00:00 2025 GMT", 1),
+       "... the message names the file, the intermediate, its date and "
+       "says it expired");
+
+    c = store_at(apr_time_from_sec(NOW));
+    check(c, old_leaf, old_file, "example.com", 1,
+          "E:domain.tls.invalid_cert_chain",
+          "preload, expired intermediate in SSLCertificateChainFile: "
+          "invalid_cert_chain");
+    issues = run(c, old_leaf, old_file, "example.com", 1);
+    ok(says_out_of_dates(issues, old_leaf, "CN=Old Intermediate CA",
+                         "Dec 31 00:00:00 2025 GMT", 1),
+       "... the message names the intermediate and says it expired");
+
+    check(c, early_chained, NULL, "example.com", 1,
+          "E:domain.tls.invalid_cert_chain",
+          "preload, intermediate valid from a day after now: "
+          "invalid_cert_chain");
+    issues = run(c, early_chained, NULL, "example.com", 1);
+    ok(says_out_of_dates(issues, early_chained, "CN=Early Intermediate CA",
+                         "Jan  2 00:00:00 2026 GMT", 0),
+       "... the message names the intermediate and the date it is valid "
+       "from");
+
+    check(c, old_chained, NULL, "example.com", 0, "",
+          "no preload, expired intermediate: no chain check");
+    check(c, expired_leaf, NULL, "example.com", 1, "E:tls.cert.expired",
+          "preload, expired leaf, valid intermediate: the leaf's date has "
+          "its own finding only");
+    check(c, stale_extra, NULL, "example.com", 1, "",
+          "preload, an expired certificate configured but not in the "
+          "verified chain: no finding");
+
+    test_two_leaves(&old);
+}
+
+/*
+ * A trusted root that expired: the preload checker refuses the chain.
+ * The trust store is SSL_CERT_FILE's content, so a file with the test CA
+ * and the old root makes both trusted for a new store.
+ */
+static void test_root_dates(const pki_t *ca, const char *ca_file,
+                            const char *empty_dir)
+{
+    pki_t root = make_cert("Old Root CA", NULL, 1, NOW - 3650 * DAY,
+                           NOW - DAY, EVP_sha256(), NULL);
+    pki_t below = make_ca("Intermediate below the old root", &root);
+    const char *a = write_pem("old-root-a.pem",
+                              make_leaf("example.com", "DNS:example.com",
+                                        &below).crt, below.crt, NULL);
+    const char *b = write_pem("old-root-b.pem",
+                              make_leaf("example.org", "DNS:example.org",
+                                        &below).crt, below.crt, NULL);
+    hsts_cert_store_t *c;
+    apr_array_header_t *issues;
+
+    setenv("SSL_CERT_FILE", write_pem("ca-and-old-root.pem", ca->crt,
+                                      root.crt, NULL), 1);
+    c = store_at(apr_time_from_sec(NOW));
+    check(c, a, NULL, "example.com", 1, "E:domain.tls.invalid_cert_chain",
+          "preload, trusted root expired a day ago: invalid_cert_chain");
+    issues = run(c, a, NULL, "example.com", 1);
+    ok(says_out_of_dates(issues, a, "CN=Old Root CA",
+                         "Dec 31 00:00:00 2025 GMT", 1),
+       "... the message names the root and says it expired");
+    /* verified against the intermediate alone: the root's dates come
+     * with it */
+    issues = run(c, b, NULL, "example.org", 1);
+    is_num(hsts_cert_store_stats(c)->chains_short, 1,
+           "another leaf of the old root's intermediate: verified against "
+           "the intermediate");
+    is_str(issues_str(issues), "E:domain.tls.invalid_cert_chain",
+           "... and invalid_cert_chain too");
+    ok(says_out_of_dates(issues, b, "CN=Old Root CA",
+                         "Dec 31 00:00:00 2025 GMT", 1),
+       "... naming the root");
+    set_trust(ca_file, empty_dir);
+}
+
+/* ------------------------------------------------------------------ */
 
 int main(void)
 {
@@ -347,6 +521,10 @@ int main(void)
               "a checker made before SSL_CERT_FILE was set loads the store "
               "when first needed");
     }
+
+    /* --- the dates of the chain above the leaf (trusted: the test CA) */
+    test_intermediate_dates(&ca, &inter);
+    test_root_dates(&ca, ca_file, empty_dir);
 
     /* --- unreadable files */
     c = store_at(apr_time_from_sec(NOW));
