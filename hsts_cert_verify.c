@@ -560,7 +560,7 @@ static void run_task(task_t *t, apr_pool_t *p)
         t->covers[i] = (unsigned char)hsts_x509_covers(
             x, APR_ARRAY_IDX(t->names, i, const char *));
     }
-    t->verdicts = apr_pcalloc(p, sizeof(*t->verdicts)
+    t->verdicts = apr_pcalloc(p, sizeof(const hsts_verdict_t *)
                                  * (apr_size_t)(t->certs->nelts + 1));
     for (i = 0; x && i < t->certs->nelts; i++) {
         t->verdicts[i] = verdict_for(p, APR_ARRAY_IDX(t->certs, i,

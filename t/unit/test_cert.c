@@ -109,6 +109,41 @@ static int says_out_of_dates(const apr_array_header_t *issues,
     return says;
 }
 
+/* With preload, the certificate file (and chain) of example.com gives
+ * invalid_cert_chain only, for who, out of its dates since (expired) or
+ * until date. */
+static void check_out_of_dates(hsts_cert_store_t *c, const char *file,
+                               const char *chain, const char *who,
+                               const char *date, int expired,
+                               const char *what)
+{
+    check(c, file, chain, "example.com", 1, "E:domain.tls.invalid_cert_chain",
+          apr_psprintf(pool, "preload, %s: invalid_cert_chain", what));
+    ok(says_out_of_dates(run(c, file, chain, "example.com", 1), file, who,
+                         date, expired),
+       apr_psprintf(pool, "... the message names the file, %s, its date "
+                    "and says it %s", who,
+                    expired ? "expired" : "is not valid yet"));
+}
+
+/* The second leaf b (of name) of a chain whose first leaf was checked
+ * with store c: verified against the intermediate the first verified
+ * (one signature), and who is still out of date (it expired on date). */
+static void check_second_leaf(hsts_cert_store_t *c, const char *b,
+                              const char *name, const char *who,
+                              const char *date, const char *what)
+{
+    apr_array_header_t *issues = run(c, b, NULL, name, 1);
+
+    is_num(hsts_cert_store_stats(c)->chains_short, 1,
+           apr_psprintf(pool, "another leaf of %s: verified against the "
+                        "intermediate already verified", what));
+    is_str(issues_str(issues), "E:domain.tls.invalid_cert_chain",
+           "... and invalid_cert_chain too");
+    ok(says_out_of_dates(issues, b, who, date, 1),
+       apr_psprintf(pool, "... naming %s", who));
+}
+
 /* Two leaves of the expired intermediate old: the second is verified
  * against the intermediate the first verified (one signature), and the
  * dates still count. */
@@ -127,15 +162,9 @@ static void test_two_leaves(const pki_t *old)
     is_str(issues_str(issues), "E:domain.tls.invalid_cert_chain",
            "two leaves of one expired intermediate: the first, "
            "invalid_cert_chain");
-    issues = run(c, b, NULL, "example.org", 1);
-    is_num(hsts_cert_store_stats(c)->chains_short, 1,
-           "... the second verified against the intermediate already "
-           "verified");
-    is_str(issues_str(issues), "E:domain.tls.invalid_cert_chain",
-           "... and invalid_cert_chain too");
-    ok(says_out_of_dates(issues, b, "CN=Old Intermediate CA",
-                         "Dec 31 00:00:00 2025 GMT", 1),
-       "... naming the intermediate");
+    check_second_leaf(c, b, "example.org", "CN=Old Intermediate CA",
+                      "Dec 31 00:00:00 2025 GMT",
+                      "the expired intermediate");
 }
 
 /*
@@ -174,37 +203,18 @@ static void test_intermediate_dates(const pki_t *ca, const pki_t *inter)
                                                   inter).crt,
                                         inter->crt, old.crt, NULL);
     hsts_cert_store_t *c = store_at(apr_time_from_sec(NOW));
-    apr_array_header_t *issues;
 
-    check(c, old_chained, NULL, "example.com", 1,
-          "E:domain.tls.invalid_cert_chain",
-          "preload, intermediate after the leaf in SSLCertificateFile "
-          "expired a day ago: invalid_cert_chain");
-    issues = run(c, old_chained, NULL, "example.com", 1);
-    ok(says_out_of_dates(issues, old_chained, "CN=Old Intermediate CA",
-                         "Dec 31 00:00:00 2025 GMT", 1),
-       "... the message names the file, the intermediate, its date and "
-       "says it expired");
-
+    check_out_of_dates(c, old_chained, NULL, "CN=Old Intermediate CA",
+                       "Dec 31 00:00:00 2025 GMT", 1,
+                       "intermediate after the leaf in SSLCertificateFile "
+                       "expired a day ago");
     c = store_at(apr_time_from_sec(NOW));
-    check(c, old_leaf, old_file, "example.com", 1,
-          "E:domain.tls.invalid_cert_chain",
-          "preload, expired intermediate in SSLCertificateChainFile: "
-          "invalid_cert_chain");
-    issues = run(c, old_leaf, old_file, "example.com", 1);
-    ok(says_out_of_dates(issues, old_leaf, "CN=Old Intermediate CA",
-                         "Dec 31 00:00:00 2025 GMT", 1),
-       "... the message names the intermediate and says it expired");
-
-    check(c, early_chained, NULL, "example.com", 1,
-          "E:domain.tls.invalid_cert_chain",
-          "preload, intermediate valid from a day after now: "
-          "invalid_cert_chain");
-    issues = run(c, early_chained, NULL, "example.com", 1);
-    ok(says_out_of_dates(issues, early_chained, "CN=Early Intermediate CA",
-                         "Jan  2 00:00:00 2026 GMT", 0),
-       "... the message names the intermediate and the date it is valid "
-       "from");
+    check_out_of_dates(c, old_leaf, old_file, "CN=Old Intermediate CA",
+                       "Dec 31 00:00:00 2025 GMT", 1,
+                       "expired intermediate in SSLCertificateChainFile");
+    check_out_of_dates(c, early_chained, NULL, "CN=Early Intermediate CA",
+                       "Jan  2 00:00:00 2026 GMT", 0,
+                       "intermediate valid from a day after now");
 
     check(c, old_chained, NULL, "example.com", 0, "",
           "no preload, expired intermediate: no chain check");
@@ -236,28 +246,18 @@ static void test_root_dates(const pki_t *ca, const char *ca_file,
                               make_leaf("example.org", "DNS:example.org",
                                         &below).crt, below.crt, NULL);
     hsts_cert_store_t *c;
-    apr_array_header_t *issues;
 
     setenv("SSL_CERT_FILE", write_pem("ca-and-old-root.pem", ca->crt,
                                       root.crt, NULL), 1);
     c = store_at(apr_time_from_sec(NOW));
-    check(c, a, NULL, "example.com", 1, "E:domain.tls.invalid_cert_chain",
-          "preload, trusted root expired a day ago: invalid_cert_chain");
-    issues = run(c, a, NULL, "example.com", 1);
-    ok(says_out_of_dates(issues, a, "CN=Old Root CA",
-                         "Dec 31 00:00:00 2025 GMT", 1),
-       "... the message names the root and says it expired");
+    check_out_of_dates(c, a, NULL, "CN=Old Root CA",
+                       "Dec 31 00:00:00 2025 GMT", 1,
+                       "trusted root expired a day ago");
     /* verified against the intermediate alone: the root's dates come
      * with it */
-    issues = run(c, b, NULL, "example.org", 1);
-    is_num(hsts_cert_store_stats(c)->chains_short, 1,
-           "another leaf of the old root's intermediate: verified against "
-           "the intermediate");
-    is_str(issues_str(issues), "E:domain.tls.invalid_cert_chain",
-           "... and invalid_cert_chain too");
-    ok(says_out_of_dates(issues, b, "CN=Old Root CA",
-                         "Dec 31 00:00:00 2025 GMT", 1),
-       "... naming the root");
+    check_second_leaf(c, b, "example.org", "CN=Old Root CA",
+                      "Dec 31 00:00:00 2025 GMT",
+                      "the old root's intermediate");
     set_trust(ca_file, empty_dir);
 }
 
