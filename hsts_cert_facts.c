@@ -278,20 +278,25 @@ hsts_verdict_t *hsts_verdict_make(apr_pool_t *p, const char *error)
 void hsts_verdict_issuer(apr_pool_t *p, hsts_verdict_t *v, X509 *x)
 {
     apr_int64_t from, until;
-    unsigned int bits = date_of(X509_get0_notBefore(x), &from,
-                                HSTS_CF_NOT_BEFORE);
+    int later = (date_of(X509_get0_notBefore(x), &from, HSTS_CF_NOT_BEFORE)
+                 & HSTS_CF_NOT_BEFORE) && from > v->issuers_from;
+    int sooner = (date_of(X509_get0_notAfter(x), &until, HSTS_CF_NOT_AFTER)
+                  & HSTS_CF_NOT_AFTER) && until < v->issuers_until;
     char buf[256];
-    const char *subject = NULL;
+    const char *subject;
 
-    X509_NAME_oneline(X509_get_subject_name(x), buf, sizeof(buf));
-    if ((bits & HSTS_CF_NOT_BEFORE) && from > v->issuers_from) {
-        v->issuers_from = from;
-        v->from_subject = subject = apr_pstrdup(p, buf);
+    if (!later && !sooner) {
+        return;
     }
-    bits = date_of(X509_get0_notAfter(x), &until, HSTS_CF_NOT_AFTER);
-    if ((bits & HSTS_CF_NOT_AFTER) && until < v->issuers_until) {
+    X509_NAME_oneline(X509_get_subject_name(x), buf, sizeof(buf));
+    subject = apr_pstrdup(p, buf);
+    if (later) {
+        v->issuers_from = from;
+        v->from_subject = subject;
+    }
+    if (sooner) {
         v->issuers_until = until;
-        v->until_subject = subject ? subject : apr_pstrdup(p, buf);
+        v->until_subject = subject;
     }
 }
 

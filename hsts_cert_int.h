@@ -110,8 +110,8 @@ typedef struct {
     const char *error;
     apr_int64_t issuers_from;       /* the latest notBefore above the leaf */
     apr_int64_t issuers_until;      /* the earliest notAfter */
-    const char *from_subject;       /* whose they are (NULL: none above */
-    const char *until_subject;      /* the leaf has dates) */
+    const char *from_subject;       /* the subjects of the certificates */
+    const char *until_subject;      /* they are from (NULL: no date) */
 } hsts_verdict_t;
 
 /* A verdict of error with no dates above the leaf. */

@@ -4,9 +4,11 @@
  * hsts_cert_int.h).
  *
  * A verdict says whether a leaf verifies to a trusted root through its
- * configured chain, for the SSL server purpose, dates aside (they have
- * findings of their own). It is cached under the leaf, the chain and the
- * trust store's identity, so it is worked out once per process for each.
+ * configured chain, for the SSL server purpose, dates aside: the leaf's
+ * have findings of their own, and those of the certificates above it are
+ * kept with the verdict and compared with the clock at every run. It is
+ * cached under the leaf, the chain and the trust store's identity, so it
+ * is worked out once per process for each.
  *
  * Thousands of leaves usually share one intermediate. Verifying each
  * from scratch verifies the intermediate's signature again every time
