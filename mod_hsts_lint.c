@@ -439,19 +439,20 @@ static int post_config_lints(const hsts_module_conf *mc)
 }
 
 /*
- * The first lint of httpd's parent (a start) parses and verifies every
- * certificate: seconds at hosting scale. So it is done in a child
- * process, forked in check_config, on another core while the other
- * modules' post_config hooks run in the parent (mod_ssl's reads every
- * key and certificate, on one core; the child keeps to one thread too:
- * on two cores more would slow the parent down by as much); the child
- * leaves what it learnt in the cache file, and post_config waits for it,
- * takes the file back and lints from it. The parent itself never starts a thread: once
- * a process has had a second one, glibc's malloc locks on every call
- * for the rest of its life, and mod_ssl's work at every restart would
- * pay for it. Nor does it fork at a restart: after a fork every page the
- * parent writes faults once, which costs about what the lint does when
- * the cache knows the certificates.
+ * The first lint of httpd's parent (its cache empty: a start, or the
+ * first restart with the lint or the report page on) parses and
+ * verifies every certificate: seconds at hosting scale. So it is done in
+ * a child process, forked in check_config, on another core while the
+ * other modules' post_config hooks run in the parent (mod_ssl's reads
+ * every key and certificate, on one core; the child keeps to one thread
+ * too: on two cores more would slow the parent down by as much); the
+ * child leaves what it learnt in the cache file, and post_config waits
+ * for it, takes the file back and lints from it. The parent itself never
+ * starts a thread: once a process has had a second one, glibc's malloc
+ * locks on every call for the rest of its life, and mod_ssl's work at
+ * every restart would pay for it. Once the cache knows the certificates
+ * it does not fork either: after a fork every page the parent writes
+ * faults once, which costs about what the lint then does.
  */
 typedef struct {
     apr_proc_t proc;

@@ -250,7 +250,7 @@ apr_array_header_t *names_of(const char *list)
     return names;
 }
 
-static char sev_letter(hsts_severity_e s)
+char severity_letter(hsts_severity_e s)
 {
     return s == HSTS_ERROR ? 'E' : s == HSTS_WARNING ? 'W' : 'I';
 }
@@ -263,7 +263,7 @@ const char *issues_str(const apr_array_header_t *issues)
 
     for (i = 0; i < issues->nelts; i++) {
         s = apr_psprintf(pool, "%s%s%c:%s", s, *s ? " " : "",
-                         sev_letter(all[i].severity),
+                         severity_letter(all[i].severity),
                          hsts_code_name(all[i].code));
     }
     return s;

@@ -13,6 +13,8 @@
 
 #include <time.h>
 
+#include "hsts_issue.h"
+
 #define DAY  86400
 #define NOW  ((time_t)1767225600)  /* 2026-01-01T00:00:00Z */
 
@@ -62,6 +64,9 @@ const char *make_dir(const char *name);
 
 /* Removes a directory of plain files. */
 void remove_dir(const char *path);
+
+/* A severity as a letter: E, W or I. */
+char severity_letter(hsts_severity_e s);
 
 /* Issues as "E:code W:code ..." ("" if none). */
 const char *issues_str(const apr_array_header_t *issues);

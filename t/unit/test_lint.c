@@ -410,11 +410,6 @@ static void lint(void)
     }
 }
 
-static char sev_letter(hsts_severity_e s)
-{
-    return s == HSTS_ERROR ? 'E' : s == HSTS_WARNING ? 'W' : 'I';
-}
-
 /* Everything the run logged: "host/S:code ..." (S: E, W, I; code "-"
  * for a summary line). */
 static const char *all(void)
@@ -425,7 +420,7 @@ static const char *all(void)
 
     for (j = 0; j < entries->nelts; j++) {
         s = apr_psprintf(pool, "%s%s%d/%c:%s", s, *s ? " " : "", e[j].host,
-                         sev_letter(e[j].severity),
+                         severity_letter(e[j].severity),
                          e[j].code ? e[j].code : "-");
     }
     return s;
@@ -442,7 +437,7 @@ static int count(const char *item)
         const char *code = e[j].code ? e[j].code : "-";
         if (item[0] == '!' ? !strcmp(code, item + 1)
             : !strcmp(item, apr_psprintf(pool, "%d/%c:%s", e[j].host,
-                                         sev_letter(e[j].severity), code))) {
+                                         severity_letter(e[j].severity), code))) {
             n++;
         }
     }
