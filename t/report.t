@@ -23,6 +23,7 @@ use HSTS::Client qw(request header_values);
 use HSTS::Httpd ();
 use HSTS::Assert qw(no_crash);
 use HSTS::Report qw(parse_metrics sample table_hosts days_until);
+use HSTS::Util qw(wall_seconds);
 
 plan tests => 73;
 
@@ -127,10 +128,10 @@ my %id = (report => "report.test:$plain", plain => "example.com:$plain",
 # between.
 sub get {
     my ($target, %opt) = @_;
-    my $before = time;
+    my $before = wall_seconds();
     my $res = request(port => $plain, host => 'report.test', target => $target,
                       %opt);
-    @$res{qw(before after)} = ($before, time);
+    @$res{qw(before after)} = ($before, wall_seconds());
     return $res;
 }
 

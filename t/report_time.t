@@ -23,6 +23,7 @@ use HSTS::Client qw(request header_values);
 use HSTS::Httpd ();
 use HSTS::Assert qw(no_crash);
 use HSTS::Report qw(parse_metrics sample table_hosts days_until);
+use HSTS::Util qw(wall_seconds);
 
 HSTS::Clock::lib_or_fail();
 plan tests => 28;
@@ -81,12 +82,12 @@ my $lint_time;
 sub look {
     my ($days) = @_;
     $clock->set($days);
-    my %v = (before => time);
+    my %v = (before => wall_seconds());
     my %res = map {
         ($_ => request(port => $plain, host => 'report.test',
                        target => "/hsts-report$_"))
     } ('', '?problems', '?json', '?metrics');
-    $v{after} = time;
+    $v{after} = wall_seconds();
     $v{date} = HTTP::Date::str2time((header_values($res{''}, 'Date'))[0] // '');
     $v{page} = $res{''}{body};
     $v{problems} = table_hosts($res{'?problems'}{body});

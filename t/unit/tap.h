@@ -12,10 +12,31 @@
 
 static int tap_run, tap_failed;
 
+/* A test's name on its one line: control characters written as C escapes
+ * and '#' escaped, as TAP requires, so that a name quoting a hostile
+ * header value neither breaks the line nor reads as a directive. */
+static void tap_name(const char *name)
+{
+    for (; *name; name++) {
+        unsigned char c = (unsigned char)*name;
+
+        if (c == '\n' || c == '\r' || c == '\t')
+            printf("\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        else if (c < 0x20 || c == 0x7f)
+            printf("\\x%02x", c);
+        else if (c == '#')
+            fputs("\\#", stdout);
+        else
+            putchar(c);
+    }
+}
+
 static int tap_ok(int pass, const char *name, const char *file, int line)
 {
     tap_run++;
-    printf("%sok %d - %s\n", pass ? "" : "not ", tap_run, name);
+    printf("%sok %d - ", pass ? "" : "not ", tap_run);
+    tap_name(name);
+    putchar('\n');
     if (!pass) {
         tap_failed++;
         printf("#   Failed test at %s line %d\n", file, line);

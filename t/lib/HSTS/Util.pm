@@ -7,7 +7,10 @@ use strict;
 use warnings FATAL => 'all';
 
 use parent 'Exporter';
-our @EXPORT_OK = qw(read_file write_file process_alive wait_until);
+use Time::HiRes ();
+
+our @EXPORT_OK = qw(read_file write_file process_alive wait_until
+                    wall_seconds);
 
 sub write_file {
     my ($path, $text) = @_;
@@ -32,6 +35,12 @@ sub process_alive {
     my $stat = <$fh> // return 0;
     return $stat !~ /^\d+ \(.*\) Z/;
 }
+
+# The time in whole seconds as httpd reads it (gettimeofday). Perl's own
+# time() reads the kernel's coarse clock, which runs up to a tick behind:
+# just after a second turns, httpd can time a request at a second the
+# test's time() has not reached yet.
+sub wall_seconds { return int(Time::HiRes::time()) }
 
 # Polls $cond (every 50 ms) until it is true or $timeout seconds (default
 # 60) have passed; returns whether it became true. For what httpd does in
